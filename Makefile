@@ -1,0 +1,58 @@
+# Shipshape: `make run` serves the app on SQLite; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run serve setup db content test lint test-sqlite test-postgres test-browser \
+	system-deps stress clean
+
+run: setup ## Set up everything and serve on http://127.0.0.1:5000 (SQLite)
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: setup ## Production server: gunicorn against DATABASE_URL
+	$(BIN)/gunicorn --no-control-socket -c gunicorn.conf.py app:app
+
+setup: $(BIN)/.runtime db content
+
+$(BIN)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: requirements.txt requirements-dev.txt $(BIN)/.runtime
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+db: $(BIN)/.runtime
+	$(FLASK) db upgrade
+
+content: db
+	$(FLASK) content import
+
+system-deps: ## Debian packages the tests need (PostgreSQL, chromium, Redis)
+	bash scripts/system-deps.sh
+
+lint: $(BIN)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(BIN)/.dev system-deps setup lint test-sqlite test-postgres test-browser
+
+test-sqlite: $(BIN)/.dev
+	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider
+
+test-postgres: $(BIN)/.dev
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider
+
+test-browser: $(BIN)/.dev
+	$(BIN)/python -m pytest -q -m browser -p no:cacheprovider
+
+stress: $(BIN)/.dev
+	@echo "No long stress runs are defined yet."
+
+clean:
+	rm -rf $(VENV) instance tests/artifacts

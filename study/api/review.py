@@ -1,0 +1,67 @@
+"""Review endpoints: next card, submit a rating, undo."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+
+from study.api import bp
+from study.api.payloads import counts_json, due_card_json, json_body
+from study.extensions import db
+from study.services import queue, reviews
+from study.web.clock import now
+from study.web.study import session_state
+
+
+@bp.get("/review/next")
+def review_next():
+    """Return the next due card and the day's counts, or 204 when nothing is due."""
+    state = session_state(request.args.get("card"))
+    if state["due"] is None:
+        return "", 204
+    return jsonify(
+        card=due_card_json(state["due"]), counts=counts_json(state["counts"])
+    )
+
+
+@bp.post("/review")
+def review_submit():
+    """Record a rating; the same review_id again is acknowledged, not counted."""
+    body = json_body()
+    outcome = reviews.record_review(
+        db.session,
+        current_user,
+        str(body.get("card_id", ""))[:255],
+        body.get("rating"),
+        body.get("review_id"),
+        body.get("duration_ms", 0),
+        now(),
+    )
+    moment = now()
+    scope = queue.study_scope(db.session, current_user, **_scope())
+    day = queue.today(db.session, current_user, moment)
+    return jsonify(
+        card_id=outcome.card_key,
+        rating=outcome.rating,
+        due=outcome.due.isoformat(),
+        duplicate=outcome.duplicate,
+        counts=counts_json(queue.counts(db.session, current_user, scope, moment, day)),
+    )
+
+
+@bp.post("/review/undo")
+def review_undo():
+    """Take back the latest rating and return the card to show again."""
+    card = reviews.undo_last_review(db.session, current_user)
+    if card is None:
+        return jsonify(undone=False, card_id=None)
+    return jsonify(
+        undone=True,
+        card_id=card.key,
+        study_url=url_for("study.show", card=card.key),
+    )
+
+
+def _scope() -> dict:
+    pack = request.args.get("pack")
+    return {"pack": pack, "topic": request.args.get("topic")} if pack else {}

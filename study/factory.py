@@ -1,0 +1,161 @@
+"""The application factory: configuration, extensions, blueprints, error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from study.config import PROJECT_ROOT, load_config
+from study.errors import DomainError
+from study.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the Shipshape app."""
+    app = Flask(
+        "study",
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_cli(app)
+    register_template_filters(app)
+    return app
+
+
+def register_template_filters(app: Flask) -> None:
+    """Add the `local_time` filter: a UTC time in the learner's own zone."""
+    from flask_login import current_user
+
+    from study import srs
+
+    @app.template_filter("local_time")
+    def local_time(moment):
+        if moment is None:
+            return ""
+        name = current_user.timezone if current_user.is_authenticated else "UTC"
+        local = moment.astimezone(srs.zone(name))
+        return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations, login, CSRF and rate limits to the app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to continue."
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from study.api.auth import user_from_bearer_token
+    from study.web.auth import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.request_loader(user_from_bearer_token)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Turn on foreign keys, WAL and a busy timeout for every SQLite connection."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the page and API blueprints."""
+    from study.api import bp as api_bp
+    from study.web import auth, main, notes, settings, study
+
+    for blueprint in (main.bp, auth.bp, study.bp, settings.bp, notes.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)
+
+    @app.get("/healthz")
+    def healthz():
+        """Say whether the app and its database answer."""
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+            db.session.rollback()
+            return jsonify(status="unavailable"), 503
+        return jsonify(status="ok")
+
+    csrf.exempt(healthz)
+
+
+def wants_json() -> bool:
+    """Say whether the current request should get a JSON error."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == (
+        "application/json"
+    )
+
+
+def error_response(status: int, code: str, message: str):
+    """Return an error as JSON for the API and as a page for people."""
+    if wants_json():
+        return jsonify(error={"code": code, "message": message}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map domain exceptions and HTTP errors to pages and JSON errors."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        return error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_response(error.code or 500, code, error.description or "")
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        app.logger.exception("unhandled error", exc_info=error)
+        db.session.rollback()
+        return error_response(500, "server_error", "Something went wrong on our side.")
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Send the security headers with every response."""
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    """Add the `users`, `content` and `export` command groups."""
+    from study.cli import register
+
+    register(app)

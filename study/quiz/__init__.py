@@ -1,0 +1,1 @@
+"""Quizzes: question selection, grading of answers and mock exams."""

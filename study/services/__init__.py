@@ -1,0 +1,1 @@
+"""Services: orchestration over the database, one commit per operation."""

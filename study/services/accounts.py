@@ -1,0 +1,204 @@
+"""Accounts: registration, passwords, settings and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from study import srs
+from study.errors import Conflict, Invalid, NotFound
+from study.models import ApiToken, User
+
+MIN_PASSWORD_LENGTH = 10
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+# Compared against when the email is unknown, so a failed login takes as long
+# whether or not the account exists.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+
+def _common_passwords() -> frozenset[str]:
+    if not COMMON_PASSWORDS_FILE.exists():
+        return frozenset()
+    lines = COMMON_PASSWORDS_FILE.read_text().splitlines()
+    return frozenset(
+        line.strip().lower()
+        for line in lines
+        if line.strip() and not line.startswith("#")
+    )
+
+
+COMMON_PASSWORDS = _common_passwords()
+
+
+def normalize_email(email: str) -> str:
+    """Return the email in the form it is stored and looked up by."""
+    return (email or "").strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    """Return why a password is too weak, or None when it is acceptable."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > 200:
+        return "Use at most 200 characters."
+    if password.lower() in COMMON_PASSWORDS:
+        return "That password is too common; choose one that is harder to guess."
+    return None
+
+
+def create_user(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    display_name: str = "",
+    is_admin: bool = False,
+    timezone: str = "UTC",
+) -> User:
+    """Create an account; refuse a taken email or a weak password."""
+    email = normalize_email(email)
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise Invalid("Enter a valid email address.")
+    if problem := password_problem(password):
+        raise Invalid(problem)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("An account with this email already exists.")
+    user = User(
+        email=email,
+        display_name=(display_name or email.split("@")[0])[:80],
+        password_hash=generate_password_hash(password),
+        is_admin=is_admin,
+        session_token=secrets.token_hex(16),
+        timezone=timezone if srs.is_valid_zone(timezone) else "UTC",
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict("An account with this email already exists.") from error
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the user whose email and password match, else None."""
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Set a new password and log out every other session of the user."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise Invalid("Your current password is not right.")
+    if problem := password_problem(new):
+        raise Invalid(problem)
+    user.password_hash = generate_password_hash(new)
+    user.session_token = secrets.token_hex(16)
+    session.commit()
+
+
+def load_session_user(session: Session, identity: str) -> User | None:
+    """Return the user of a session identity ('id:token'), if still valid."""
+    user_id, _, token = (identity or "").partition(":")
+    if not user_id.isdigit():
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+SETTING_RANGES = {
+    "desired_retention": (float, 0.70, 0.97),
+    "new_cards_per_day": (int, 0, 9999),
+    "max_reviews_per_day": (int, 0, 99999),
+}
+
+
+def update_settings(session: Session, user: User, changes: dict) -> User:
+    """Change any subset of the study settings, each checked against its range."""
+    unknown = set(changes) - set(SETTING_RANGES) - {"timezone", "display_name"}
+    if unknown:
+        raise Invalid(f"Unknown setting: {', '.join(sorted(unknown))}.")
+    for name, value in changes.items():
+        setattr(user, name, _checked_setting(name, value))
+    session.commit()
+    return user
+
+
+def _checked_setting(name: str, value: object) -> object:
+    if name == "timezone":
+        if not isinstance(value, str) or not srs.is_valid_zone(value):
+            raise Invalid("timezone must be a time zone name such as Europe/Berlin.")
+        return value
+    if name == "display_name":
+        if not isinstance(value, str) or not value.strip() or len(value) > 80:
+            raise Invalid("display_name must be 1 to 80 characters.")
+        return value.strip()
+    kind, low, high = SETTING_RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Invalid(f"{name} must be a number.")
+    if kind is int and value != int(value):
+        raise Invalid(f"{name} must be a whole number.")
+    if not low <= value <= high:
+        raise Invalid(f"{name} must be between {low} and {high}.")
+    return kind(value)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, user: User, name: str = "") -> str:
+    """Create an API token and return it; only its hash is kept."""
+    token = "ss_" + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(user_id=user.id, name=name[:80], token_hash=_token_hash(token))
+    )
+    session.commit()
+    return token
+
+
+def user_for_token(session: Session, token: str, now: datetime) -> User | None:
+    """Return the owner of a live API token, noting when it was last used."""
+    row = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _token_hash(token or ""))
+    )
+    if row is None or row.revoked_at is not None:
+        return None
+    row.last_used_at = now
+    return row.user
+
+
+def revoke_api_token(session: Session, user: User, token_id: int, now) -> None:
+    """Revoke one of the user's tokens."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("There is no such token.")
+    row.revoked_at = now
+    session.commit()
+
+
+def find_user(session: Session, email: str) -> User:
+    """Return the user with this email or raise NotFound."""
+    user = session.scalar(
+        select(User).where(func.lower(User.email) == normalize_email(email))
+    )
+    if user is None:
+        raise NotFound(f"No user with email {email}.")
+    return user

@@ -1,0 +1,269 @@
+"""The due queue: which card a learner sees next, and how many are left today."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fsrs import State
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from study import srs
+from study.models import Card, CardState, ReviewLog, StudyChoice, Topic, User
+
+LEARNING_STATES = (int(State.Learning), int(State.Relearning))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which cards a study session draws from: a set of topic ids."""
+
+    topic_ids: tuple[int, ...]
+    pack_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards left today, by kind, as shown in the progress line."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        """Return all cards left today."""
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
+class DueCard:
+    """A card ready to show, with what the rating buttons need."""
+
+    card: Card
+    memory: srs.Memory | None
+    review_id: str
+    previews: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Today:
+    """The learner's study day and what was already done in it."""
+
+    start: datetime
+    end: datetime
+    new_done: int
+    reviews_done: int
+    ratings: int = 0
+
+
+def study_scope(
+    session: Session, user: User, pack: str | None = None, topic: str | None = None
+) -> Scope:
+    """Return the topics a session covers: the asked pack/topic or the user's choice."""
+    query = select(Topic.id, Topic.pack_id, Topic.slug).where(Topic.retired.is_(False))
+    if pack:
+        query = query.where(Topic.pack_id == pack)
+        if topic:
+            query = query.where(Topic.slug == topic)
+        rows = session.execute(query).all()
+    else:
+        choices = {
+            c.pack_id: c.topics
+            for c in session.scalars(
+                select(StudyChoice).where(StudyChoice.user_id == user.id)
+            )
+        }
+        rows = [
+            row
+            for row in session.execute(query).all()
+            if not choices or _chosen(choices, row.pack_id, row.slug)
+        ]
+    return Scope(
+        topic_ids=tuple(row.id for row in rows),
+        pack_ids=tuple(sorted({row.pack_id for row in rows})),
+    )
+
+
+def _chosen(choices: dict[str, list | None], pack_id: str, slug: str) -> bool:
+    if pack_id not in choices:
+        return False
+    topics = choices[pack_id]
+    return topics is None or slug in topics
+
+
+def today(session: Session, user: User, now: datetime) -> Today:
+    """Return the current study day's bounds and the ratings already given in it."""
+    start = srs.study_day_start(now, user.timezone)
+    end = srs.study_day_end(now, user.timezone)
+    new_done, reviews_done, ratings = session.execute(
+        select(
+            func.coalesce(func.sum(case((ReviewLog.previous_state == 0, 1))), 0),
+            func.coalesce(
+                func.sum(case((ReviewLog.previous_state == int(State.Review), 1))), 0
+            ),
+            func.count(),
+        ).where(
+            ReviewLog.user_id == user.id,
+            ReviewLog.reviewed_at >= start,
+            ReviewLog.undone.is_(False),
+        )
+    ).one()
+    return Today(start, end, int(new_done), int(reviews_done), int(ratings))
+
+
+def _due_filter(user: User, scope: Scope, now: datetime, day_end: datetime):
+    return and_(
+        CardState.user_id == user.id,
+        Card.id == CardState.card_id,
+        Card.retired.is_(False),
+        Card.topic_id.in_(scope.topic_ids),
+        or_(
+            and_(CardState.state.in_(LEARNING_STATES), CardState.due < day_end),
+            and_(CardState.state == int(State.Review), CardState.due < day_end),
+        ),
+    )
+
+
+def counts(session: Session, user: User, scope: Scope, now: datetime, day: Today):
+    """Return how many new, learning and review cards are left today."""
+    if not scope.topic_ids:
+        return Counts(0, 0, 0)
+    by_state = dict(
+        session.execute(
+            select(CardState.state, func.count())
+            .select_from(CardState)
+            .join(Card, Card.id == CardState.card_id)
+            .where(_due_filter(user, scope, now, day.end))
+            .group_by(CardState.state)
+        ).all()
+    )
+    learning = sum(by_state.get(s, 0) for s in LEARNING_STATES)
+    review_left = max(user.max_reviews_per_day - day.reviews_done, 0)
+    review = min(by_state.get(int(State.Review), 0), review_left)
+    new_left = max(user.new_cards_per_day - day.new_done, 0)
+    new = _count_new(session, user, scope, new_left) if new_left else 0
+    return Counts(new=new, learning=learning, review=review)
+
+
+def _unstudied(user: User, scope: Scope):
+    studied = exists().where(CardState.user_id == user.id, CardState.card_id == Card.id)
+    return and_(
+        Card.pack_id.in_(scope.pack_ids),
+        Card.retired.is_(False),
+        Card.topic_id.in_(scope.topic_ids),
+        ~studied,
+    )
+
+
+def _count_new(session: Session, user: User, scope: Scope, limit: int) -> int:
+    capped = select(Card.id).where(_unstudied(user, scope)).limit(limit).subquery()
+    return session.scalar(select(func.count()).select_from(capped)) or 0
+
+
+def next_due(
+    session: Session, user: User, scope: Scope, now: datetime, day: Today
+) -> Card | None:
+    """Return the next card: due learning first, then due reviews, then new."""
+    if not scope.topic_ids:
+        return None
+    learning = _first_due(
+        session,
+        user,
+        scope,
+        CardState.state.in_(LEARNING_STATES),
+        CardState.due <= now + srs.LEARN_AHEAD,
+    )
+    if learning is not None:
+        return learning
+    if day.reviews_done < user.max_reviews_per_day:
+        review = _first_due(
+            session,
+            user,
+            scope,
+            CardState.state == int(State.Review),
+            CardState.due < day.end,
+        )
+        if review is not None:
+            return review
+    if day.new_done < user.new_cards_per_day:
+        return session.scalar(
+            select(Card).where(_unstudied(user, scope)).order_by(Card.position).limit(1)
+        )
+    return None
+
+
+def _first_due(session: Session, user: User, scope: Scope, *conditions) -> Card | None:
+    return session.scalar(
+        select(Card)
+        .join(CardState, Card.id == CardState.card_id)
+        .where(
+            CardState.user_id == user.id,
+            Card.retired.is_(False),
+            Card.topic_id.in_(scope.topic_ids),
+            *conditions,
+        )
+        .order_by(CardState.due)
+        .limit(1)
+    )
+
+
+def next_review_at(session: Session, user: User, scope: Scope) -> datetime | None:
+    """Return when the next studied card falls due (for the 'all done' page)."""
+    if not scope.topic_ids:
+        return None
+    return session.scalar(
+        select(func.min(CardState.due))
+        .join(Card, Card.id == CardState.card_id)
+        .where(
+            CardState.user_id == user.id,
+            Card.retired.is_(False),
+            Card.topic_id.in_(scope.topic_ids),
+        )
+    )
+
+
+def memory_of(session: Session, user: User, card: Card) -> srs.Memory | None:
+    """Return the learner's memory state of a card (None while it is new)."""
+    state = session.get(CardState, (user.id, card.id))
+    return to_memory(state) if state else None
+
+
+def to_memory(state: CardState) -> srs.Memory:
+    """Convert a stored card state to the scheduler's memory value."""
+    return srs.Memory(
+        state=state.state,
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+    )
+
+
+def review_id_for(session: Session, user: User, card: Card) -> str:
+    """Return the review id for showing this card now.
+
+    It is derived from how often the card was rated before, so two tabs showing
+    the same card share one id and the second rating counts once.
+    """
+    ratings = session.scalar(
+        select(func.count())
+        .select_from(ReviewLog)
+        .where(ReviewLog.user_id == user.id, ReviewLog.card_id == card.id)
+    )
+    seed = f"{user.id}:{card.id}:{ratings}".encode()
+    return hashlib.sha256(seed).hexdigest()[:32]
+
+
+def due_card(session: Session, user: User, card: Card, now: datetime) -> DueCard:
+    """Bundle a card with its memory state, review id and interval previews."""
+    memory = memory_of(session, user, card)
+    return DueCard(
+        card=card,
+        memory=memory,
+        review_id=review_id_for(session, user, card),
+        previews=srs.interval_previews(memory, now, user.desired_retention),
+    )

@@ -1,0 +1,1 @@
+"""Page blueprints: thin views over the services."""

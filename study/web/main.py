@@ -1,0 +1,53 @@
+"""The home page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from study.extensions import db
+from study.models import Card, Pack
+from study.services import queue
+from study.web.clock import now
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    """Welcome a visitor, or show a learner what is due and what to do next."""
+    packs = db.session.execute(
+        select(Pack, func.count(Card.id))
+        .outerjoin(Card, (Card.pack_id == Pack.id) & Card.retired.is_(False))
+        .group_by(Pack.id)
+        .order_by(Pack.title)
+    ).all()
+    if not current_user.is_authenticated:
+        return render_template("main/welcome.html", packs=packs)
+    moment = now()
+    scope = queue.study_scope(db.session, current_user)
+    day = queue.today(db.session, current_user, moment)
+    counts = queue.counts(db.session, current_user, scope, moment, day)
+    upcoming = None
+    if counts.total == 0:
+        upcoming = queue.next_review_at(db.session, current_user, scope)
+    return render_template(
+        "main/home.html",
+        packs=packs,
+        counts=counts,
+        day=day,
+        next_due=upcoming,
+        first_run=day.new_done + day.reviews_done == 0 and not _has_studied(),
+    )
+
+
+def _has_studied() -> bool:
+    from study.models import ReviewLog
+
+    return (
+        db.session.scalar(
+            select(ReviewLog.id).where(ReviewLog.user_id == current_user.id).limit(1)
+        )
+        is not None
+    )

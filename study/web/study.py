@@ -1,0 +1,122 @@
+"""The study page: show a card, reveal it, rate it, undo."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from study import srs
+from study.errors import Conflict, Invalid
+from study.extensions import db
+from study.models import Card, Pack
+from study.services import queue, reviews
+from study.web.clock import now
+from study.web.forms import ButtonForm, RatingForm
+
+bp = Blueprint("study", __name__)
+
+
+def _scope_args() -> dict:
+    args = {"pack": request.args.get("pack") or None}
+    if args["pack"]:
+        args["topic"] = request.args.get("topic") or None
+    return {k: v for k, v in args.items() if v}
+
+
+def session_state(card_key: str | None = None) -> dict:
+    """Gather what the study page or the API shows: a card, counts and the day."""
+    scope_args = _scope_args()
+    user = current_user._get_current_object()
+    moment = now()
+    scope = queue.study_scope(db.session, user, **scope_args)
+    day = queue.today(db.session, user, moment)
+    card = _requested_card(card_key, user, moment, day)
+    if card is None:
+        card = queue.next_due(db.session, user, scope, moment, day)
+    return {
+        "scope": scope,
+        "scope_args": scope_args,
+        "day": day,
+        "counts": queue.counts(db.session, user, scope, moment, day),
+        "due": queue.due_card(db.session, user, card, moment) if card else None,
+        "now": moment,
+    }
+
+
+def _requested_card(card_key, user, moment, day):
+    """Return the card asked for by key (after undo) if it may be rated now."""
+    if not card_key:
+        return None
+    card = db.session.scalar(select(Card).where(Card.key == card_key))
+    if card is None or card.retired:
+        return None
+    memory = queue.memory_of(db.session, user, card)
+    return card if srs.is_due(memory, moment, day.end) else None
+
+
+@bp.get("/study")
+@login_required
+def show():
+    """Show the next due card (or the one named by ?card=) and the day's counts."""
+    pack = request.args.get("pack")
+    if pack and db.session.get(Pack, pack) is None:
+        abort(404, "There is no such pack.")
+    state = session_state(request.args.get("card"))
+    if state["due"] is None:
+        upcoming = queue.next_review_at(db.session, current_user, state["scope"])
+        return render_template(
+            "study/done.html",
+            next_due=upcoming,
+            has_packs=bool(state["scope"].topic_ids),
+            **state,
+        )
+    form = RatingForm(card=state["due"].card.key, review_id=state["due"].review_id)
+    return render_template(
+        "study/card.html",
+        form=form,
+        undo_form=ButtonForm(),
+        revealed=request.args.get("reveal") == "1",
+        **state,
+    )
+
+
+@bp.post("/study/review")
+@login_required
+def rate():
+    """Record a rating sent by the no-JavaScript form, then show the next card."""
+    form = RatingForm()
+    if not form.validate_on_submit():
+        raise Invalid("The rating form was incomplete or expired; please try again.")
+    try:
+        rating = int(request.form.get("rating", ""))
+        duration = int(form.duration_ms.data or 0)
+    except ValueError as error:
+        raise Invalid("Choose Again, Hard, Good or Easy.") from error
+    try:
+        reviews.record_review(
+            db.session,
+            current_user,
+            form.card.data,
+            rating,
+            form.review_id.data,
+            duration,
+            now(),
+        )
+    except Conflict as error:
+        return render_template("study/refused.html", message=error.message), 409
+    return redirect(url_for("study.show", **_scope_args()))
+
+
+@bp.post("/study/undo")
+@login_required
+def undo():
+    """Take back the last rating and show that card again."""
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        raise Invalid("The undo form expired; please try again.")
+    card = reviews.undo_last_review(db.session, current_user)
+    args = _scope_args()
+    if card is not None:
+        args["card"] = card.key
+    return redirect(url_for("study.show", **args))

@@ -1,0 +1,132 @@
+"""The review endpoints of the JSON API, with session cookies and bearer tokens."""
+
+from sqlalchemy import func, select
+
+from study.extensions import db
+from study.models import ApiToken, ReviewLog
+
+
+def test_next_returns_a_card_with_its_review_id_and_counts(logged_in, starter):
+    response = logged_in.get("/api/v1/review/next")
+    assert response.status_code == 200
+    body = response.get_json()
+    card = body["card"]
+    assert card["id"] == "starter:note:shell:ls"
+    assert {"front_html", "back_html", "kind", "topic", "review_id"} <= set(card)
+    assert set(card["intervals"]) == {"1", "2", "3", "4"}
+    assert body["counts"] == {"new": 13, "learning": 0, "review": 0}
+
+
+def test_submit_is_idempotent_by_review_id(app, logged_in, starter):
+    card = logged_in.get("/api/v1/review/next").get_json()["card"]
+    payload = {
+        "card_id": card["id"],
+        "rating": 3,
+        "review_id": card["review_id"],
+        "duration_ms": 900,
+    }
+    first = logged_in.api("POST", "/api/v1/review", payload)
+    second = logged_in.api("POST", "/api/v1/review", payload)
+    assert first.status_code == second.status_code == 200
+    assert first.get_json()["due"] == second.get_json()["due"]
+    assert second.get_json()["duplicate"] is True
+    assert first.get_json()["counts"]["learning"] == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 1
+
+
+def test_submit_needs_the_csrf_header_with_a_cookie(logged_in, starter):
+    card = logged_in.get("/api/v1/review/next").get_json()["card"]
+    response = logged_in.client.post(
+        "/api/v1/review",
+        json={"card_id": card["id"], "rating": 3, "review_id": card["review_id"]},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "csrf"
+
+
+def test_bad_input_gets_a_json_4xx(logged_in, starter):
+    for payload in (
+        None,
+        [],
+        {"card_id": "x"},
+        {"card_id": "x", "rating": 3, "review_id": "abcdefgh"},
+        {"rating": "good"},
+    ):
+        response = logged_in.api("POST", "/api/v1/review", payload)
+        assert 400 <= response.status_code < 500
+        assert "message" in response.get_json()["error"]
+
+
+def test_not_due_is_a_409(logged_in, starter):
+    card = logged_in.get("/api/v1/review/next").get_json()["card"]
+    logged_in.api(
+        "POST",
+        "/api/v1/review",
+        {
+            "card_id": card["id"],
+            "rating": 4,
+            "review_id": card["review_id"],
+            "duration_ms": 1,
+        },
+    )
+    response = logged_in.api(
+        "POST",
+        "/api/v1/review",
+        {"card_id": card["id"], "rating": 4, "review_id": "a-fresh-review-id"},
+    )
+    assert response.status_code == 409
+
+
+def test_undo_returns_the_card(logged_in, starter):
+    card = logged_in.get("/api/v1/review/next").get_json()["card"]
+    logged_in.api(
+        "POST",
+        "/api/v1/review",
+        {
+            "card_id": card["id"],
+            "rating": 4,
+            "review_id": card["review_id"],
+            "duration_ms": 1,
+        },
+    )
+    undo = logged_in.api("POST", "/api/v1/review/undo", {}).get_json()
+    assert undo == {
+        "undone": True,
+        "card_id": card["id"],
+        "study_url": f"/study?card={card['id'].replace(':', '%3A')}",
+    }
+    again = logged_in.get(f"/api/v1/review/next?card={card['id']}").get_json()
+    assert again["card"]["id"] == card["id"]
+
+
+def test_nothing_due_is_a_204(logged_in):
+    assert logged_in.get("/api/v1/review/next").status_code == 204
+
+
+def test_anonymous_requests_get_401(client, starter):
+    response = client.get("/api/v1/review/next")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_bearer_tokens_work_and_only_a_hash_is_stored(app, user, starter):
+    from study.models import User
+    from study.services.accounts import create_api_token
+
+    with app.app_context():
+        token = create_api_token(db.session, db.session.get(User, user), "script")
+        stored = db.session.scalars(select(ApiToken)).one()
+        assert token not in stored.token_hash
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    card = client.get("/api/v1/review/next", headers=headers).get_json()["card"]
+    response = client.post(
+        "/api/v1/review",
+        json={"card_id": card["id"], "rating": 3, "review_id": card["review_id"]},
+        headers=headers,
+    )
+    assert response.status_code == 200  # no CSRF needed with a bearer token
+    assert "Set-Cookie" not in response.headers
+    wrong = client.get("/api/v1/review/next", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401

@@ -1,0 +1,87 @@
+"""A learner's first session, keyboard only, in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import shot
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a sturdy passphrase"
+
+
+def register(page, base, email):
+    page.goto(f"{base}/register")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    shot(page, "01-register")
+    page.click("button[type=submit]")
+    expect(page.get_by_text("Your account is ready")).to_be_visible()
+
+
+def front_text(page) -> str:
+    return page.locator("#card-front").inner_text()
+
+
+def test_register_study_undo_logout_login_keeps_progress(page, live_server):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    register(page, live_server, "journey@example.com")
+    shot(page, "02-home-first-run")
+    page.click("#start-studying")
+    expect(page.locator("#card-front")).to_be_visible()
+    shot(page, "03-study-front")
+    seen = []
+    for number in range(5):
+        seen.append(front_text(page))
+        page.keyboard.press("Space")
+        expect(page.locator("#answer")).to_be_visible()
+        if number == 0:
+            shot(page, "04-study-back")
+        page.keyboard.press("4" if number % 2 else "3")
+        expect(page.locator("#card-front")).not_to_have_text(seen[-1])
+    assert len(set(seen)) == 5
+    expect(page.locator('[data-count="done"]')).to_have_text("5")
+    page.keyboard.press("z")
+    expect(page.locator("#card-front")).to_have_text(seen[-1])
+    expect(page.locator('[data-count="done"]')).to_have_text("4")
+    shot(page, "05-after-undo")
+    page.click("text=Log out")
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.fill("#email", "journey@example.com")
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.goto(f"{live_server}/study")
+    expect(page.locator('[data-count="done"]')).to_have_text("4")
+    expect(page.locator("#card-front")).to_have_text(seen[-1])
+    shot(page, "06-after-login")
+    assert errors == []
+
+
+def test_study_works_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    register(page, live_server, "nojs@example.com")
+    page.goto(f"{live_server}/study")
+    first = front_text(page)
+    page.click("#show-answer")
+    expect(page.locator("#answer")).to_be_visible()
+    page.click("button.rating-3")
+    expect(page.locator("#card-front")).not_to_have_text(first)
+    shot(page, "07-study-no-js")
+    context.close()
+
+
+def test_phone_sized_study_page(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    register(page, live_server, "phone@example.com")
+    page.goto(f"{live_server}/study")
+    page.keyboard.press("Space")
+    expect(page.locator("button.rating-4")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+    shot(page, "08-study-phone")
+    context.close()

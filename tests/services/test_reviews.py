@@ -1,0 +1,230 @@
+"""Recording ratings, the due queue, idempotency and undo, on a real database."""
+
+from datetime import timedelta
+
+import pytest
+from fsrs import State
+from sqlalchemy import event, func, select
+
+from study.errors import Conflict, Invalid, NotFound
+from study.extensions import db
+from study.models import CardState, ReviewLog, User
+from study.services import queue, reviews
+from tests.conftest import at
+
+NOW = at(2026, 3, 10, 12, 0)
+
+
+@pytest.fixture
+def learner(ctx, starter, user):
+    return db.session.get(User, user)
+
+
+def next_card(learner, now=NOW, **scope):
+    scope_ = queue.study_scope(db.session, learner, **scope)
+    day = queue.today(db.session, learner, now)
+    return queue.next_due(db.session, learner, scope_, now, day)
+
+
+def review(learner, card, rating=3, now=NOW, review_id=None):
+    rid = review_id or queue.review_id_for(db.session, learner, card)
+    return reviews.record_review(db.session, learner, card.key, rating, rid, 1500, now)
+
+
+def test_new_cards_come_in_pack_order(learner):
+    first = next_card(learner)
+    assert first.key == "starter:note:shell:ls"
+    review(learner, first, 4)
+    assert next_card(learner).key == "starter:note:shell:pwd"
+
+
+def test_rating_writes_state_and_an_append_only_log(learner):
+    card = next_card(learner)
+    outcome = review(learner, card, 3)
+    state = db.session.get(CardState, (learner.id, card.id))
+    assert state.state == State.Learning and state.reps == 1
+    assert outcome.due == NOW + timedelta(minutes=10)
+    log = db.session.scalars(select(ReviewLog)).one()
+    assert (log.rating, log.previous_state, log.duration_ms) == (3, 0, 1500)
+    assert log.state_before is None and log.state_after["state"] == State.Learning
+
+
+def test_the_same_review_id_twice_counts_once(learner):
+    card = next_card(learner)
+    rid = queue.review_id_for(db.session, learner, card)
+    first = review(learner, card, 3, review_id=rid)
+    again = review(learner, card, 3, review_id=rid)
+    assert not first.duplicate and again.duplicate
+    assert again.due == first.due
+    assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 1
+
+
+def test_two_tabs_showing_one_card_share_a_review_id(learner):
+    card = next_card(learner)
+    tab_one = queue.review_id_for(db.session, learner, card)
+    tab_two = queue.review_id_for(db.session, learner, card)
+    assert tab_one == tab_two
+    review(learner, card, 1, review_id=tab_one)
+    assert review(learner, card, 1, review_id=tab_two).duplicate
+
+
+def test_a_review_id_reused_for_another_card_is_refused(learner):
+    card = next_card(learner)
+    rid = "abcdefgh12345678"
+    review(learner, card, 4, review_id=rid)
+    other = next_card(learner)
+    with pytest.raises(Conflict):
+        review(learner, other, 3, review_id=rid)
+
+
+def test_a_card_not_due_is_refused_with_its_due_date(learner):
+    card = next_card(learner)
+    review(learner, card, 4)  # graduates: due in days
+    with pytest.raises(Conflict, match="not due"):
+        review(learner, card, 3, review_id="another-review-id")
+
+
+def test_an_unknown_card_is_refused(learner):
+    with pytest.raises(NotFound):
+        reviews.record_review(
+            db.session, learner, "starter:note:nope:x", 3, "abcdefgh", 0, NOW
+        )
+
+
+@pytest.mark.parametrize(
+    ("rating", "review_id", "duration"),
+    [
+        (0, "abcdefgh", 0),
+        (5, "abcdefgh", 0),
+        ("3", "abcdefgh", 0),
+        (True, "abcdefgh", 0),
+        (3, "short", 0),
+        (3, None, 0),
+        (3, "x" * 65, 0),
+        (3, "abcdefgh", -1),
+        (3, "abcdefgh", "10"),
+        (3, "abcdefgh", 1.5),
+    ],
+)
+def test_malformed_ratings_are_refused(learner, rating, review_id, duration):
+    card = next_card(learner)
+    with pytest.raises(Invalid):
+        reviews.record_review(
+            db.session, learner, card.key, rating, review_id, duration, NOW
+        )
+
+
+def test_due_learning_cards_come_before_reviews_and_new_cards(learner):
+    first = next_card(learner)
+    review(learner, first, 1)  # learning again in a minute
+    second = next_card(learner)
+    assert second.key != first.key  # the learning card is not due yet
+    later = NOW + timedelta(minutes=2)
+    assert next_card(learner, later).key == first.key
+
+
+def test_due_reviews_come_before_new_cards(learner):
+    card = next_card(learner)
+    review(learner, card, 4)
+    state = db.session.get(CardState, (learner.id, card.id))
+    assert next_card(learner, state.due).key == card.key
+
+
+def test_new_cards_per_day_limit_and_rollover(learner):
+    learner.new_cards_per_day = 2
+    db.session.commit()
+    for _ in range(2):
+        review(learner, next_card(learner), 4)
+    assert next_card(learner) is None
+    tomorrow = NOW + timedelta(days=1)
+    assert next_card(learner, tomorrow) is not None
+
+
+def test_max_reviews_per_day_caps_reviews(learner):
+    card = next_card(learner)
+    review(learner, card, 4)
+    learner.max_reviews_per_day = 0
+    learner.new_cards_per_day = 1
+    db.session.commit()
+    state = db.session.get(CardState, (learner.id, card.id))
+    assert next_card(learner, state.due) is None
+
+
+def test_counts_show_new_learning_and_due(learner):
+    scope = queue.study_scope(db.session, learner)
+    day = queue.today(db.session, learner, NOW)
+    before = queue.counts(db.session, learner, scope, NOW, day)
+    assert before.new == 11 and before.learning == 0
+    review(learner, next_card(learner), 1)
+    day = queue.today(db.session, learner, NOW)
+    after = queue.counts(db.session, learner, scope, NOW, day)
+    assert (after.new, after.learning, day.ratings) == (10, 1, 1)
+
+
+def test_scope_limits_the_queue_to_a_topic(learner):
+    card = next_card(learner, pack="starter", topic="extras")
+    assert card.topic.slug == "extras"
+
+
+def test_undo_restores_the_previous_state_and_keeps_the_log(learner):
+    card = next_card(learner)
+    review(learner, card, 4)
+    later = NOW + timedelta(days=30)
+    second = next_card(learner, later)
+    assert second.key == card.key
+    before = db.session.get(CardState, (learner.id, card.id)).due
+    review(learner, card, 3, later)
+    undone = reviews.undo_last_review(db.session, learner)
+    assert undone.key == card.key
+    db.session.expire_all()
+    state = db.session.get(CardState, (learner.id, card.id))
+    assert state.due == before and state.reps == 1
+    logs = db.session.scalars(select(ReviewLog).order_by(ReviewLog.id)).all()
+    assert [log.undone for log in logs] == [False, True]
+
+
+def test_undo_of_a_new_card_makes_it_new_again(learner):
+    card = next_card(learner)
+    review(learner, card, 3)
+    reviews.undo_last_review(db.session, learner)
+    assert db.session.get(CardState, (learner.id, card.id)) is None
+    assert next_card(learner).key == card.key
+    outcome = review(learner, card, 3)  # a fresh review id after undo
+    assert not outcome.duplicate
+
+
+def test_undo_with_nothing_to_undo(learner):
+    assert reviews.undo_last_review(db.session, learner) is None
+
+
+def count_statements(engine):
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    return statements, lambda: event.remove(engine, "before_cursor_execute", before)
+
+
+def review_step(learner, now):
+    card = next_card(learner, now)
+    scope = queue.study_scope(db.session, learner)
+    review(learner, card, 4, now)
+    day = queue.today(db.session, learner, now)
+    queue.counts(db.session, learner, scope, now, day)
+    nxt = queue.next_due(db.session, learner, scope, now, day)
+    queue.due_card(db.session, learner, nxt, now)
+
+
+def test_a_review_step_runs_a_small_constant_number_of_statements(learner):
+    review_step(learner, NOW)  # warm up
+    sizes = []
+    for minutes in (1, 2, 3):
+        db.session.expire_all()
+        statements, stop = count_statements(db.engine)
+        review_step(learner, NOW + timedelta(minutes=minutes))
+        stop()
+        sizes.append(len(statements))
+    assert sizes[0] == sizes[1] == sizes[2]
+    assert sizes[0] <= 20, sizes
