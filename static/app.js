@@ -19,6 +19,108 @@
   if (study) {
     setUpStudy(study);
   }
+  const quiz = document.getElementById("quiz");
+  if (quiz) {
+    setUpQuiz(quiz);
+  }
+
+  function setUpQuiz(root) {
+    const form = document.getElementById("answer-form");
+    const state = document.getElementById("save-state");
+    const kind = root.dataset.kind;
+
+    function currentAnswer() {
+      if (kind === "multiple") {
+        return [...form.querySelectorAll('input[name="answer"]:checked')].map((n) => n.value);
+      }
+      if (kind === "matching") {
+        const pairs = {};
+        for (const select of form.querySelectorAll("select")) {
+          if (select.value) pairs[select.name.slice(6)] = select.value;
+        }
+        return pairs;
+      }
+      const field = form.querySelector('input[name="answer"]:checked, input[name="answer"]:not([type=radio])');
+      return field && field.value !== "" ? field.value : null;
+    }
+
+    let timer = null;
+    async function save() {
+      state.textContent = "Saving…";
+      try {
+        const response = await fetch(root.dataset.saveUrl, {
+          method: "PUT",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify({ answer: currentAnswer() }),
+        });
+        const body = await response.json();
+        state.textContent = response.ok ? "Answer saved." : body.error.message;
+        if (response.status === 409) window.location.reload();
+      } catch (error) {
+        state.textContent = "Not saved: no connection. It will be saved when you move on.";
+      }
+    }
+
+    if (form && !form.querySelector("fieldset[disabled], input[disabled]")) {
+      form.addEventListener("change", save);
+      form.addEventListener("input", (event) => {
+        if (event.target.type === "text" || event.target.tagName === "INPUT") {
+          clearTimeout(timer);
+          timer = setTimeout(save, 400);
+        }
+      });
+    }
+
+    const deadline = root.dataset.deadline ? Date.parse(root.dataset.deadline) : null;
+    const countdown = document.getElementById("countdown");
+    if (deadline && countdown) {
+      const tick = () => {
+        const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+        const minutes = Math.floor(left / 60);
+        const seconds = String(left % 60).padStart(2, "0");
+        countdown.textContent = `${minutes}:${seconds}`;
+        if (left <= 0) {
+          clearInterval(interval);
+          countdown.textContent = "0:00 — submitting…";
+          document.getElementById("timeout-form").submit();
+        }
+      };
+      const interval = setInterval(tick, 1000);
+      tick();
+    }
+
+    document.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const tag = (event.target.tagName || "").toLowerCase();
+      const typing = tag === "input" && event.target.type === "text";
+      const go = (value) => {
+        const button = root.querySelector(`button[name="go"][value="${value}"]`);
+        if (button && !button.disabled) button.click();
+      };
+      if (!typing && /^[1-9]$/.test(event.key)) {
+        const domc = document.getElementById("domc-form");
+        if (domc) {
+          const says = event.key === "1" ? "yes" : event.key === "2" ? "no" : null;
+          if (says) domc.querySelector(`button[value="${says}"]`).click();
+          return;
+        }
+        const inputs = form ? form.querySelectorAll('input[name="answer"]') : [];
+        const input = inputs[Number(event.key) - 1];
+        if (input && !input.disabled) {
+          input.click();
+          input.focus();
+        }
+      } else if (event.key === "Enter" && tag !== "button" && tag !== "select") {
+        event.preventDefault();
+        go(root.querySelector('button[name="go"][value="check"]') ? "check" : "next");
+      } else if (!typing && event.key === "ArrowRight") {
+        go("next");
+      } else if (!typing && event.key === "ArrowLeft") {
+        go("previous");
+      }
+    });
+  }
 
   function setUpStudy(root) {
     const el = (id) => document.getElementById(id);

@@ -9,7 +9,8 @@ from flask_wtf import CSRFProtect
 
 from study.models import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay usable after a commit within a request (a fresh session per request).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -279,3 +279,60 @@ class ReviewLog(Base):
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
 
     card: Mapped[Card] = relationship()
+
+
+class QuizAttempt(Base):
+    """One practice quiz or mock exam taken by a learner."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        Index("ix_quiz_attempts_user_status", "user_id", "status"),
+        Index("ix_quiz_attempts_user_started", "user_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    pack_id: Mapped[str] = mapped_column(ForeignKey("packs.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(String(16))  # practice | exam | drill
+    topics: Mapped[list] = mapped_column(JSON, default=list)
+    feedback: Mapped[str] = mapped_column(String(16), default="end")  # end | each
+    domc: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timed_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    question_count: Mapped[int] = mapped_column(Integer, default=0)
+    correct_count: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[float | None] = mapped_column(Float)
+    pass_mark: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    per_topic: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="attempt", order_by="AttemptItem.position"
+    )
+    pack: Mapped[Pack] = relationship()
+
+
+class AttemptItem(Base):
+    """One question as shown in an attempt; `key` never leaves the server."""
+
+    __tablename__ = "attempt_items"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    shown: Mapped[dict] = mapped_column(JSON, default=dict)
+    key: Mapped[dict] = mapped_column(JSON, default=dict)
+    answer: Mapped[Any | None] = mapped_column(JSON)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="items")
+    question: Mapped[Question] = relationship(lazy="joined")

@@ -219,13 +219,27 @@ def _assign(row, values: dict, item) -> None:
             setattr(row, name, value)
 
 
+def render_inline(text: str) -> str:
+    """Render a short Markdown text (an option) without its paragraph wrapper."""
+    html = render_markdown(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html
+
+
 def _question_values(item, topics, notes) -> dict:
     data = {
-        "options": [{"text": o.text, "correct": o.correct} for o in item.options],
+        "prompt_html": render_markdown(item.prompt),
+        "explanation_html": render_markdown(item.explanation),
+        "options": [
+            {"text": render_inline(o.text), "correct": o.correct} for o in item.options
+        ],
         "answers": list(item.answers),
         "answer_type": item.answer_type,
         "truth": item.truth,
-        "pairs": [list(pair) for pair in item.pairs],
+        "pairs": [
+            [render_inline(left), render_inline(right)] for left, right in item.pairs
+        ],
         "pick": item.pick,
         "cards": list(item.cards),
     }

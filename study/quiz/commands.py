@@ -494,6 +494,7 @@ def _perfect_matching(patterns: list[str], values: list[str]) -> bool:
     owner: dict[int, int] = {}
 
     def assign(i: int, seen: set[int]) -> bool:
+        """Give pattern i a value, moving earlier patterns to others if need be."""
         for j, value in enumerate(values):
             if j not in seen and _token_matches(patterns[i], value):
                 seen.add(j)

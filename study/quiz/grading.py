@@ -16,7 +16,7 @@ from study.quiz.commands import same_command
 
 ANSWER_TYPES = ("command", "text")
 
-_SURROUNDING = " \t\n.,;:!?\"'()[]{}“”‘’«»"  # noqa: RUF001 - quotes are intended
+_SURROUNDING = " \t\n.,;:!?\"'()[]{}\u201c\u201d\u2018\u2019\u00ab\u00bb"
 _SPACES = re.compile(r"\s+")
 _PROSE = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*")
 _TRUTH_WORDS = {"true": True, "false": False}
@@ -28,16 +28,15 @@ def grade_typed(
     answer_type: str,
     other_answers: Iterable[str] = (),
 ) -> bool:
-    """Tell whether a typed answer matches any accepted answer.
-
-    `other_answers` are known answers that are wrong here (say, the same
-    column's other rows); a typo match that lies as close to one of them is
-    refused.
-    """
+    """Tell whether a typed answer matches any accepted answer."""
+    # other_answers: known answers that are wrong here (say, the other rows of
+    # the same table column); a typo that is as close to one of them is wrong.
     if answer_type not in ANSWER_TYPES:
         raise ValueError(f"unknown answer type {answer_type!r}")
     if not isinstance(given, str):
         return False
+    if isinstance(accepted, str):
+        accepted = [accepted]
     keys = [answer for answer in accepted if isinstance(answer, str)]
     if answer_type == "command":
         return any(same_command(answer, given) for answer in keys)
@@ -52,27 +51,36 @@ def _text_matches(accepted: list[str], given: str, others: Iterable[str]) -> boo
     keys = [normalize_text(answer) for answer in accepted]
     if typed in keys:
         return True
-    close = [
-        key
+    slips = [
+        typo_budget(key)
         for key, answer in zip(keys, accepted, strict=True)
-        if _within_typo_budget(key, answer, typed)
+        if _is_slip(key, answer, typed)
     ]
-    if not close:
+    if not slips:
         return False
-    budget = max(typo_budget(key) for key in close)
-    return all(
-        edit_distance(normalize_text(other), typed) > budget
-        for other in others
-        if isinstance(other, str) and normalize_text(other) not in keys
-    )
+    wrong = {normalize_text(other) for other in others if isinstance(other, str)}
+    return not any(_within(other, typed, max(slips)) for other in wrong - set(keys))
 
 
-def _within_typo_budget(key: str, original: str, typed: str) -> bool:
-    """Tell whether a typed answer is a forgivable slip of one accepted answer."""
-    budget = typo_budget(key)
-    if budget == 0 or not _looks_like_prose(original) or not _PROSE.fullmatch(typed):
+def _is_slip(key: str, original: str, typed: str) -> bool:
+    """Tell whether typed text is a forgivable typo of one accepted prose answer."""
+    # Per word, so `pid namespace` never passes for `ipc namespace`: short
+    # words must be exact, and the whole answer stays within its own budget.
+    words, typed_words = key.split(" "), typed.split(" ")
+    if len(words) != len(typed_words) or not _looks_like_prose(original):
         return False
-    return edit_distance(key, typed) <= budget
+    if not _PROSE.fullmatch(typed):
+        return False
+    budgets = [typo_budget(word) for word in words]
+    if not all(map(_within, words, typed_words, budgets)):
+        return False
+    total = sum(map(edit_distance, words, typed_words))
+    return total <= typo_budget(key)
+
+
+def _within(a: str, b: str, limit: int) -> bool:
+    """Tell whether two strings are at most `limit` edits apart."""
+    return abs(len(a) - len(b)) <= limit and edit_distance(a, b) <= limit
 
 
 def normalize_text(text: str) -> str:
@@ -89,15 +97,13 @@ def typo_budget(answer: str) -> int:
 
 
 def _looks_like_prose(answer: str) -> bool:
-    """Tell whether an answer is words, not an identifier, number or code."""
-    text = unicodedata.normalize("NFKC", answer).strip(_SURROUNDING)
-    # `SETUID` vs `SETGID`, `SIGTERM`, `NET_RAW`, `overlay2`: one letter
-    # changes the meaning of names like these, so they must be exact.
-    return (
-        "`" not in text
-        and not text.isupper()
-        and _PROSE.fullmatch(_SPACES.sub(" ", text)) is not None
-    )
+    """Tell whether an answer is plain words, not an identifier, number or code."""
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", answer).strip(_SURROUNDING))
+    # One letter turns SETUID into SETGID, SIGTERM's neighbours are signals too,
+    # and `overlay` is not `overlay2`: names and numbers must be typed exactly.
+    if "`" in text or _PROSE.fullmatch(text) is None:
+        return False
+    return not any(len(word) > 1 and word.isupper() for word in text.split(" "))
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -166,10 +172,7 @@ def _choice_keys(values: Any) -> frozenset[str] | None:
     """Turn a collection of choices into a set of keys; None if it is not one."""
     if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
         return None
-    try:
-        keys = [_choice_key(value) for value in values]
-    except TypeError:
-        return None
+    keys = [_choice_key(value) for value in values]
     if None in keys:
         return None
     return frozenset(key for key in keys if key is not None)

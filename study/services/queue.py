@@ -170,11 +170,7 @@ def next_due(
     if not scope.topic_ids:
         return None
     learning = _first_due(
-        session,
-        user,
-        scope,
-        CardState.state.in_(LEARNING_STATES),
-        CardState.due <= now + srs.LEARN_AHEAD,
+        session, user, scope, CardState.state.in_(LEARNING_STATES), CardState.due <= now
     )
     if learning is not None:
         return learning
@@ -189,10 +185,19 @@ def next_due(
         if review is not None:
             return review
     if day.new_done < user.new_cards_per_day:
-        return session.scalar(
+        new = session.scalar(
             select(Card).where(_unstudied(user, scope)).order_by(Card.position).limit(1)
         )
-    return None
+        if new is not None:
+            return new
+    # Nothing else to do: learn ahead, like Anki, rather than make the learner wait.
+    return _first_due(
+        session,
+        user,
+        scope,
+        CardState.state.in_(LEARNING_STATES),
+        CardState.due <= now + srs.LEARN_AHEAD,
+    )
 
 
 def _first_due(session: Session, user: User, scope: Scope, *conditions) -> Card | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from study import srs
 from study.errors import Conflict, Invalid, NotFound
 from study.models import Card, CardState, ReviewLog, User
-from study.services.queue import memory_of
+from study.services.queue import to_memory
 
 MAX_DURATION_MS = 60 * 60 * 1000
 
@@ -66,7 +66,8 @@ def record_review(
     if card is None or card.retired:
         session.rollback()
         raise NotFound("There is no such card to rate.")
-    memory = memory_of(session, user, card)
+    state = session.get(CardState, (user.id, card.id))
+    memory = to_memory(state) if state else None
     day_end = srs.study_day_end(now, user.timezone)
     if not srs.is_due(memory, now, day_end):
         session.rollback()
@@ -74,7 +75,7 @@ def record_review(
         raise Conflict(f"This card is not due yet (next due {due}).")
     after = srs.rate(memory, rating, now, user.desired_retention)
     _append_log(session, user, card, rating, review_id, duration_ms, now, memory, after)
-    _save_state(session, user, card, memory, after, rating)
+    _save_state(session, user, card, state, memory, after, rating)
     try:
         session.commit()
     except IntegrityError:
@@ -119,8 +120,7 @@ def _append_log(
     )
 
 
-def _save_state(session, user, card, before, after, rating) -> None:
-    state = session.get(CardState, (user.id, card.id))
+def _save_state(session, user, card, state, before, after, rating) -> None:
     if state is None:
         state = CardState(user_id=user.id, card_id=card.id, reps=0, lapses=0)
         session.add(state)

@@ -32,6 +32,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def live_server(app, starter_session):
     """Serve the app on a free loopback port for the whole run."""
+    app.config["EXAM_SECONDS"] = 12  # a short mock exam so time-outs can be seen
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

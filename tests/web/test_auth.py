@@ -38,7 +38,7 @@ def test_passwords_are_stored_hashed(app, client):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"email": "not-an-email"}, "Invalid email address"),
+        ({"email": "not-an-email"}, "Enter a valid email address"),
         ({"password": "short", "confirm": "short"}, "at least 10"),
         ({"confirm": "something else entirely"}, "The passwords differ"),
         ({"password": "password123", "confirm": "password123"}, "too common"),

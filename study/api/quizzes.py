@@ -1,0 +1,135 @@
+"""Quiz endpoints: start, read, autosave an answer, submit; graded on the server."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, url_for
+from flask_login import current_user
+
+from study.api import bp
+from study.api.payloads import json_body
+from study.errors import Invalid
+from study.extensions import db
+from study.quiz import present as presenting
+from study.services import quizzes
+from study.web.clock import now
+
+
+def question_json(item) -> dict:
+    """Return a question as the learner sees it: never its answer key."""
+    question = item.question
+    shown = {k: v for k, v in item.shown.items() if k != "sequence"}
+    return {
+        "position": item.position,
+        "id": question.key,
+        "kind": question.kind,
+        "topic": question.topic.slug,
+        "prompt_html": question.data.get("prompt_html", ""),
+        **shown,
+        "answer": item.answer,
+    }
+
+
+def attempt_json(attempt) -> dict:
+    """Return an attempt in progress, with its questions but no answers."""
+    return {
+        "attempt_id": attempt.id,
+        "pack": attempt.pack_id,
+        "mode": attempt.mode,
+        "status": attempt.status,
+        "feedback": attempt.feedback,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "questions": [question_json(item) for item in attempt.items],
+    }
+
+
+def result_json(attempt) -> dict:
+    """Return a graded attempt: score, topics, and every question explained."""
+    taken = (attempt.submitted_at - attempt.started_at).total_seconds()
+    return {
+        "attempt_id": attempt.id,
+        "status": attempt.status,
+        "score": attempt.score,
+        "correct": attempt.correct_count,
+        "total": attempt.question_count,
+        "passed": attempt.passed,
+        "pass_mark": attempt.pass_mark,
+        "timed_out": attempt.timed_out,
+        "time_taken_seconds": round(taken, 1),
+        "per_topic": attempt.per_topic,
+        "questions": [_graded_json(item) for item in attempt.items],
+    }
+
+
+def _graded_json(item) -> dict:
+    question = item.question
+    note = question.note
+    return {
+        "position": item.position,
+        "id": question.key,
+        "correct": bool(item.correct),
+        "given": presenting.given_answer(question.kind, item.shown, item.answer),
+        "expected": presenting.expected_answer(question.kind, item.shown, item.key),
+        "explanation_html": question.data.get("explanation_html", ""),
+        "note_url": url_for("notes.note", pack_id=question.pack_id, note_id=note.slug)
+        if note
+        else None,
+    }
+
+
+def _request_from(body: dict) -> quizzes.QuizRequest:
+    topics = body.get("topics") or ()
+    if not isinstance(topics, list | tuple):
+        raise Invalid("topics must be a list of topic ids.")
+    feedback = body.get("feedback", "end")
+    return quizzes.QuizRequest(
+        pack=body.get("pack"),
+        mode=body.get("mode", "practice"),
+        topics=tuple(topics),
+        count=body.get("count", 10),
+        feedback=feedback,
+        domc=body.get("domc") is True,
+    )
+
+
+@bp.post("/quizzes")
+def quiz_start():
+    """Start a quiz; return its questions without answers."""
+    attempt = quizzes.start_quiz(
+        db.session,
+        current_user,
+        _request_from(json_body()),
+        now(),
+        exam_seconds=current_app.config.get("EXAM_SECONDS"),
+    )
+    return jsonify(attempt_json(attempt)), 201
+
+
+@bp.get("/quizzes/<int:attempt_id>")
+def quiz_get(attempt_id: int):
+    """Return an attempt: its questions while open, its grading once submitted."""
+    attempt = quizzes.attempt_now(db.session, current_user, attempt_id, now())
+    if attempt.status == "open":
+        return jsonify(attempt_json(attempt))
+    return jsonify(result_json(attempt))
+
+
+@bp.put("/quizzes/<int:attempt_id>/answers/<int:position>")
+def quiz_save_answer(attempt_id: int, position: int):
+    """Autosave one answer (refused once submitted or after the time limit)."""
+    body = json_body()
+    item = quizzes.save_answer(
+        db.session, current_user, attempt_id, position, body.get("answer"), now()
+    )
+    return jsonify(position=item.position, saved=True, answer=item.answer)
+
+
+@bp.post("/quizzes/<int:attempt_id>/submit")
+def quiz_submit(attempt_id: int):
+    """Save any final answers sent along, grade, and return the results."""
+    body = json_body()
+    answers = body.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise Invalid("answers must map question positions to answers.")
+    attempt = quizzes.submit_quiz(db.session, current_user, attempt_id, now(), answers)
+    return jsonify(result_json(attempt))

@@ -1,0 +1,349 @@
+"""Quizzes and mock exams: start, autosave, check, submit, grade on the server."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from study.errors import Conflict, Invalid, NotFound
+from study.models import AttemptItem, Pack, Question, QuizAttempt, Topic, User
+from study.quiz import present as presenting
+from study.quiz import selection
+from study.services.lapses import lapse_missed_cards
+
+MODES = ("practice", "exam", "drill")
+FEEDBACK = ("end", "each")
+# Answers that arrive this long after the deadline still count (network delay).
+GRACE = timedelta(seconds=2)
+DRILL_TOPICS = 3
+
+
+@dataclass(frozen=True)
+class QuizRequest:
+    """What a learner asked for when starting a quiz."""
+
+    pack: str
+    mode: str = "practice"
+    topics: tuple[str, ...] = ()
+    count: int | None = None
+    feedback: str = "end"
+    domc: bool = False
+
+
+def open_attempt(session: Session, user: User, now: datetime) -> QuizAttempt | None:
+    """Return the learner's attempt in progress, closing it first if time ran out."""
+    attempt = session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user.id, QuizAttempt.status == "open"
+        )
+    )
+    if attempt is not None and _expired(attempt, now):
+        finalize(session, attempt, now)
+        return None
+    return attempt
+
+
+def start_quiz(
+    session: Session,
+    user: User,
+    request: QuizRequest,
+    now: datetime,
+    *,
+    rng: random.Random | None = None,
+    exam_seconds: int | None = None,
+) -> QuizAttempt:
+    """Start a practice quiz, a weak-topic drill or a mock exam (one at a time)."""
+    rng = rng or random.Random()  # noqa: S311 - shuffling, not secrets
+    pack = session.get(Pack, request.pack) if isinstance(request.pack, str) else None
+    if pack is None:
+        raise NotFound("There is no such pack.")
+    _check_request(request)
+    if open_attempt(session, user, now) is not None:
+        raise Conflict("You have a quiz in progress; finish or submit it first.")
+    topics = _chosen_topics(session, pack, request)
+    pool = _question_pool(session, pack.id, topics)
+    if request.mode == "drill":
+        topics = _weakest(session, user, pack, pool)
+        pool = {t: pool[t] for t in topics}
+    ids = _draw(request, pack, pool, rng)
+    if not ids:
+        raise Conflict("These topics have no quiz questions yet.")
+    attempt = _new_attempt(user, pack, request, topics, now, exam_seconds)
+    session.add(attempt)
+    session.flush()
+    _add_items(session, attempt, ids, rng)
+    session.commit()
+    return attempt
+
+
+def _check_request(request: QuizRequest) -> None:
+    if request.mode not in MODES:
+        raise Invalid("mode must be practice, exam or drill.")
+    if request.feedback not in FEEDBACK:
+        raise Invalid("feedback must be 'end' or 'each'.")
+    if request.mode == "practice":
+        count = request.count
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise Invalid("count must be a whole number from 5 to 50.")
+        if not selection.PRACTICE_MIN <= count <= selection.PRACTICE_MAX:
+            raise Invalid("count must be from 5 to 50.")
+    if not isinstance(request.topics, tuple | list) or not all(
+        isinstance(t, str) for t in request.topics
+    ):
+        raise Invalid("topics must be a list of topic ids.")
+
+
+def _chosen_topics(session: Session, pack: Pack, request: QuizRequest) -> list[str]:
+    live = [t.slug for t in pack.topics if not t.retired]
+    if not request.topics or request.mode == "exam":
+        return live
+    unknown = set(request.topics) - set(live)
+    if unknown:
+        raise Invalid(f"Unknown topic: {', '.join(sorted(unknown))}.")
+    return [t for t in live if t in request.topics]
+
+
+def _question_pool(session: Session, pack_id: str, topics: list[str]) -> dict:
+    rows = session.execute(
+        select(Question.id, Topic.slug)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(
+            Question.pack_id == pack_id,
+            Question.retired.is_(False),
+            Topic.slug.in_(topics),
+        )
+        .order_by(Question.position)
+    ).all()
+    pool: dict[str, list[int]] = {t: [] for t in topics}
+    for question_id, slug in rows:
+        pool[slug].append(question_id)
+    return pool
+
+
+def _weakest(session: Session, user: User, pack: Pack, pool: dict) -> list[str]:
+    from study.services.quiz_history import recent_topic_scores
+
+    scores = recent_topic_scores(session, user, pack.id)
+    candidates = [t for t, ids in pool.items() if ids]
+    return selection.weakest_topics(scores, candidates, DRILL_TOPICS)
+
+
+def _draw(request: QuizRequest, pack: Pack, pool: dict, rng) -> list[int]:
+    if request.mode == "exam":
+        weights = {t.slug: t.weight for t in pack.topics if not t.retired}
+        available = {t: len(ids) for t, ids in pool.items()}
+        count = int(pack.exam.get("questions") or 0)
+        allocation = selection.exam_allocation(weights, available, count)
+        return selection.pick_by_allocation(pool, allocation, rng)
+    count = request.count if request.mode == "practice" else request.count or 10
+    count = max(selection.PRACTICE_MIN, min(int(count), selection.PRACTICE_MAX))
+    return selection.pick_spread(pool, count, rng)
+
+
+def _new_attempt(user, pack, request, topics, now, exam_seconds) -> QuizAttempt:
+    exam = request.mode == "exam"
+    deadline = None
+    if exam:
+        seconds = exam_seconds or int(pack.exam.get("minutes") or 90) * 60
+        deadline = now + timedelta(seconds=seconds)
+    return QuizAttempt(
+        user_id=user.id,
+        pack_id=pack.id,
+        mode=request.mode,
+        topics=topics,
+        feedback="end" if exam else request.feedback,
+        domc=bool(request.domc) and exam,
+        status="open",
+        started_at=now,
+        deadline=deadline,
+        pass_mark=int(pack.exam.get("pass_mark") or 0) if exam else None,
+    )
+
+
+def _add_items(session: Session, attempt: QuizAttempt, ids: list[int], rng) -> None:
+    questions = {
+        q.id: q for q in session.scalars(select(Question).where(Question.id.in_(ids)))
+    }
+    for position, question_id in enumerate(ids, start=1):
+        question = questions[question_id]
+        shown = presenting.present(question.kind, question.data, rng)
+        extra = {}
+        if attempt.domc and question.kind in ("single", "multiple"):
+            order = [o["id"] for o in shown.shown["options"]]
+            extra = {"sequence": rng.sample(order, len(order))}
+        session.add(
+            AttemptItem(
+                attempt_id=attempt.id,
+                position=position,
+                question_id=question_id,
+                shown={**shown.shown, **extra},
+                key=shown.key,
+            )
+        )
+    attempt.question_count = len(ids)
+
+
+def owned_attempt(session: Session, user: User, attempt_id: object) -> QuizAttempt:
+    """Return the learner's own attempt, or NotFound (never another's)."""
+    if isinstance(attempt_id, bool) or not isinstance(attempt_id, int):
+        raise NotFound("There is no such quiz attempt.")
+    attempt = session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound("There is no such quiz attempt.")
+    return attempt
+
+
+def _expired(attempt: QuizAttempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
+
+
+def attempt_now(session: Session, user: User, attempt_id: int, now) -> QuizAttempt:
+    """Load an attempt, submitting it on the server if its time has run out."""
+    attempt = owned_attempt(session, user, attempt_id)
+    if attempt.status == "open" and _expired(attempt, now):
+        finalize(session, attempt, now)
+    return attempt
+
+
+def item_at(attempt: QuizAttempt, position: object) -> AttemptItem:
+    """Return the attempt's question at a position (1-based)."""
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise Invalid("position must be a whole number.")
+    for item in attempt.items:
+        if item.position == position:
+            return item
+    raise NotFound("This quiz has no question at that position.")
+
+
+def _writable_item(session, user, attempt_id, position, now) -> AttemptItem:
+    attempt = attempt_now(session, user, attempt_id, now)
+    if attempt.status != "open":
+        late = " Time ran out;" if attempt.timed_out else ""
+        raise Conflict(
+            f"{late} This attempt was submitted and can no longer change.".strip()
+        )
+    item = item_at(attempt, position)
+    if item.locked:
+        raise Conflict("This question is already answered and checked.")
+    return item
+
+
+def save_answer(session, user, attempt_id, position, answer, now) -> AttemptItem:
+    """Autosave one answer while the attempt is open and within its time."""
+    item = _writable_item(session, user, attempt_id, position, now)
+    if item.attempt.domc and "sequence" in item.shown:
+        raise Invalid("Answer this question one option at a time.")
+    item.answer = check_answer_shape(item.question.kind, item.shown, answer)
+    item.answered_at = now
+    session.commit()
+    return item
+
+
+def check_answer_shape(kind: str, shown: dict, answer: object) -> object:
+    """Refuse an answer that cannot belong to this kind of question."""
+    if answer is None:
+        return None
+    option_ids = {o["id"] for o in shown.get("options", [])}
+    if kind in ("single", "truefalse"):
+        if not isinstance(answer, str) or answer not in option_ids:
+            raise Invalid("Choose one of the options.")
+    elif kind == "multiple":
+        if not isinstance(answer, list) or not set(answer) <= option_ids:
+            raise Invalid("Choose options from the list.")
+        answer = sorted(set(answer))
+    elif kind == "typed":
+        if not isinstance(answer, str) or len(answer) > 500:
+            raise Invalid("Type an answer of at most 500 characters.")
+    elif kind == "matching":
+        lefts = {item["id"] for item in shown["left"]}
+        rights = {item["id"] for item in shown["right"]}
+        if not isinstance(answer, dict) or not all(
+            k in lefts and v in rights for k, v in answer.items()
+        ):
+            raise Invalid("Match items from the two lists.")
+    return answer
+
+
+def check_now(session, user, attempt_id, position, now) -> AttemptItem:
+    """Grade one answer at once (practice with feedback after each question)."""
+    item = _writable_item(session, user, attempt_id, position, now)
+    if item.attempt.feedback != "each":
+        raise Conflict("This quiz shows feedback at the end.")
+    item.correct = presenting.grade(
+        item.question.kind, item.shown, item.key, item.answer
+    )
+    item.locked = True
+    session.commit()
+    return item
+
+
+def domc_answer(session, user, attempt_id, position, option_id, says_yes, now):
+    """Record a yes/no on the option shown (DOMC); return the item."""
+    item = _writable_item(session, user, attempt_id, position, now)
+    sequence = item.shown.get("sequence")
+    if not sequence:
+        raise Invalid("This question is not asked one option at a time.")
+    decisions = list((item.answer or {}).get("decisions", []))
+    if option_id != sequence[len(decisions)] or not isinstance(says_yes, bool):
+        raise Invalid("Answer yes or no to the option shown.")
+    decisions.append([option_id, says_yes])
+    correct = set(item.key["correct"])
+    wrong_call = (option_id in correct) != says_yes
+    confirmed = {o for o, yes in decisions if yes} == correct
+    chosen = [o for o, yes in decisions if yes]
+    item.answer = {"decisions": decisions, "chosen": chosen}
+    if wrong_call or confirmed or len(decisions) == len(sequence):
+        item.locked = True
+        item.correct = not wrong_call and confirmed
+    item.answered_at = now
+    session.commit()
+    return item
+
+
+def submit_quiz(session, user, attempt_id, now, answers: dict | None = None):
+    """Save any final answers in time, then grade; a second submit changes nothing."""
+    attempt = attempt_now(session, user, attempt_id, now)
+    if attempt.status != "open":
+        return attempt
+    for position, answer in (answers or {}).items():
+        item = item_at(attempt, int(position) if str(position).isdigit() else position)
+        if not item.locked:
+            item.answer = check_answer_shape(item.question.kind, item.shown, answer)
+            item.answered_at = now
+    finalize(session, attempt, now)
+    return attempt
+
+
+def finalize(session: Session, attempt: QuizAttempt, now: datetime) -> None:
+    """Grade every question, score the attempt and feed misses to the scheduler."""
+    timed_out = _expired(attempt, now)
+    per_topic: dict[str, dict] = {}
+    for item in attempt.items:
+        if not (item.locked and item.correct is not None):
+            item.correct = presenting.grade(
+                item.question.kind, item.shown, item.key, item.answer
+            )
+        topic = per_topic.setdefault(
+            item.question.topic.slug,
+            {"title": item.question.topic.title, "correct": 0, "total": 0},
+        )
+        topic["total"] += 1
+        topic["correct"] += int(bool(item.correct))
+    for topic in per_topic.values():
+        topic["score"] = round(100 * topic["correct"] / topic["total"], 1)
+    attempt.correct_count = sum(1 for item in attempt.items if item.correct)
+    attempt.score = round(100 * attempt.correct_count / max(len(attempt.items), 1), 1)
+    attempt.per_topic = per_topic
+    attempt.passed = (
+        None if attempt.pass_mark is None else (attempt.score >= attempt.pass_mark)
+    )
+    attempt.timed_out = timed_out
+    attempt.submitted_at = min(now, attempt.deadline) if timed_out else now
+    attempt.status = "submitted"
+    missed = [item.question for item in attempt.items if not item.correct]
+    lapse_missed_cards(session, attempt.user_id, attempt.id, missed, now)
+    session.commit()

@@ -1,0 +1,64 @@
+"""Quizzes in a real browser: a practice quiz and a mock exam that times out."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import shot
+from tests.browser.test_journey import register
+
+pytestmark = pytest.mark.browser
+
+
+def answer_current(page):
+    """Give some answer to the question on screen, with the keyboard where possible."""
+    kind = page.locator("#quiz").get_attribute("data-kind")
+    if kind in ("single", "truefalse", "multiple"):
+        page.keyboard.press("1")
+    elif kind == "typed":
+        page.fill("#typed-answer", "docker ps -a")
+    elif kind == "matching":
+        for select in page.locator("fieldset.matching select").all():
+            select.select_option(index=1)
+    expect(page.locator("#save-state")).to_have_text("Answer saved.")
+
+
+def test_practice_quiz_and_review(page, live_server):
+    register(page, live_server, "quizzer@example.com")
+    page.goto(f"{live_server}/quiz")
+    shot(page, "20-quiz-choose")
+    page.fill("#count-starter", "5")
+    page.click("#practice-form button[type=submit]")
+    for number in range(1, 6):
+        expect(page.locator("#quiz-position")).to_have_text(str(number))
+        answer_current(page)
+        if number == 1:
+            shot(page, "21-quiz-question")
+        if number < 5:
+            page.keyboard.press("ArrowRight")
+    page.click("button[value=submit]")
+    page.click("#confirm-submit")
+    expect(page.locator("#score")).to_be_visible()
+    expect(page.locator(".review-list > li")).to_have_count(5)
+    shot(page, "22-quiz-review")
+
+
+def test_mock_exam_survives_reload_and_times_out(page, live_server):
+    register(page, live_server, "examinee@example.com")
+    page.goto(f"{live_server}/quiz")
+    page.click("text=Start mock exam")
+    expect(page.locator("#countdown")).to_have_text(re.compile(r"0:1\d|0:0\d"))
+    answer_current(page)
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#quiz-position")).to_have_text("2")
+    answer_current(page)
+    page.reload()
+    expect(page.locator("#save-state")).to_have_text("Answer saved.")
+    page.goto(re.sub(r"n=\d+", "n=1", page.url))
+    expect(page.locator("#save-state")).to_have_text("Answer saved.")
+    expect(page.locator(".question-map a.answered")).to_have_count(2)
+    shot(page, "23-exam-after-reload")
+    expect(page.locator("#timed-out")).to_be_visible(timeout=20000)
+    expect(page.locator("#verdict")).to_be_visible()
+    shot(page, "24-exam-timed-out")
