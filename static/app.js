@@ -76,14 +76,15 @@
     const countdown = document.getElementById("countdown");
     if (deadline && countdown) {
       const tick = () => {
-        const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+        const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
         const minutes = Math.floor(left / 60);
         const seconds = String(left % 60).padStart(2, "0");
         countdown.textContent = `${minutes}:${seconds}`;
         if (left <= 0) {
           clearInterval(interval);
           countdown.textContent = "0:00 — submitting…";
-          document.getElementById("timeout-form").submit();
+          // Submit just after the deadline so the server records a time-out.
+          setTimeout(() => document.getElementById("timeout-form").submit(), 300);
         }
       };
       const interval = setInterval(tick, 1000);
@@ -94,6 +95,7 @@
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       const tag = (event.target.tagName || "").toLowerCase();
       const typing = tag === "input" && event.target.type === "text";
+      const inField = tag === "input" || tag === "select" || tag === "textarea";
       const go = (value) => {
         const button = root.querySelector(`button[name="go"][value="${value}"]`);
         if (button && !button.disabled) button.click();
@@ -109,14 +111,13 @@
         const input = inputs[Number(event.key) - 1];
         if (input && !input.disabled) {
           input.click();
-          input.focus();
         }
       } else if (event.key === "Enter" && tag !== "button" && tag !== "select") {
         event.preventDefault();
         go(root.querySelector('button[name="go"][value="check"]') ? "check" : "next");
-      } else if (!typing && event.key === "ArrowRight") {
+      } else if (!inField && event.key === "ArrowRight") {
         go("next");
-      } else if (!typing && event.key === "ArrowLeft") {
+      } else if (!inField && event.key === "ArrowLeft") {
         go("previous");
       }
     });

@@ -25,9 +25,8 @@ def main(argv: list[str] | None = None) -> int:
             if pack is None:
                 failed = True
                 sys.stdout.flush()
-                print(
-                    f"{len(problems)} problems in {folder.as_posix()}", file=sys.stderr
-                )
+                count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+                print(f"{count} in {folder.as_posix()}", file=sys.stderr)
             else:
                 cards, questions = len(pack.cards), len(pack.questions)
                 print(f"ok: {cards} cards, {questions} questions in pack {pack.id}")

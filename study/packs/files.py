@@ -94,7 +94,7 @@ def guarded(
     """Run read(*args); a bug becomes a problem so the other files still count."""
     try:
         return read(*args)
-    except Exception as error:  # noqa: BLE001 - one file must not stop the rest
+    except Exception as error:  # one file's surprise must not hide the others
         message = f"internal error reading this file: {type(error).__name__}: {error}"
         context.findings.add(source, 1, message)
         return None

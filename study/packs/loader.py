@@ -10,7 +10,7 @@ from study.packs.context import PackContext
 from study.packs.files import UNREADABLE, guarded, pack_files, parse_yaml, read_text
 from study.packs.files import read_yaml as read_yaml_file
 from study.packs.model import Card, Note, Pack, Question
-from study.packs.notes import read_body, split_front_matter
+from study.packs.notes import NoteCard, read_body, split_front_matter
 from study.packs.order import build_pack
 from study.packs.packfile import read_pack_file
 from study.packs.problems import Findings, PackError, Problem, sort_problems
@@ -99,6 +99,7 @@ def _read_notes(path: Path, context: PackContext) -> tuple[list[Note], list[Card
 def _read_note(
     path: Path, source: str, context: PackContext
 ) -> tuple[Note, list[Card]] | None:
+    """Read one note file: front matter, reading text and its cards."""
     stem = Path(source).stem
     text = read_text(path, source, context)
     parts = None if text is None else split_front_matter(text)
@@ -114,7 +115,7 @@ def _read_note(
     data = parse_yaml(front, source, context, first_line=2)
     spec, problems = parse(NoteSpec, data) if data is not UNREADABLE else (None, [])
     for line, message in problems:
-        context.findings.add(source, line or 1, message)
+        context.findings.add(source, line, message)
     if spec is None:
         context.broken.add(f"note:{_raw_id(data) or stem}")
         return None
@@ -122,21 +123,22 @@ def _read_note(
         return None
     note = Note(spec.id, spec.topic, spec.title, spec.order, found.body, source)
     context.notes[note.id] = note
-    pack = context.pack_id
-    cards = [
-        Card(
-            f"{pack}:note:{note.id}:{c.key}",
-            pack,
-            note.topic,
-            note.id,
-            c.kind,
-            c.front,
-            c.back,
-            source,
-        )
-        for c in found.cards
-    ]
-    return note, cards
+    return note, [_note_card(note, card, context.pack_id) for card in found.cards]
+
+
+def _note_card(note: Note, card: NoteCard, pack: str) -> Card:
+    """Return a card written in a note, with its full id."""
+    card_id = f"{pack}:note:{note.id}:{card.key}"
+    return Card(
+        card_id,
+        pack,
+        note.topic,
+        note.id,
+        card.kind,
+        card.front,
+        card.back,
+        note.source,
+    )
 
 
 def _check_note(spec: NoteSpec, data: Any, source: str, context: PackContext) -> bool:

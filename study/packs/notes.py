@@ -49,6 +49,7 @@ class _Block:
 
     @property
     def text(self) -> str:
+        """Return the block's lines as one text."""
         return "\n".join(self.lines)
 
 
@@ -199,11 +200,13 @@ def _cloze_cards(paragraph: str, key: str, line: int) -> list[NoteCard]:
     for number in numbers:
 
         def hide(match: re.Match[str], number: int = number) -> str:
+            """Hide this number's clozes, showing hints; show the others."""
             if int(match.group(1)) != number:
                 return match.group(2)
             return f"[{match.group(3)}]" if match.group(3) else "[...]"
 
         def bold(match: re.Match[str], number: int = number) -> str:
+            """Show this number's clozes in bold and the others as text."""
             if int(match.group(1)) != number:
                 return match.group(2)
             return f"**{match.group(2).strip()}**"

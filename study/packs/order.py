@@ -26,6 +26,7 @@ def build_pack(
     note_rank = {note.id: rank for rank, note in enumerate(notes)}
 
     def place(item: Card | Question) -> tuple[int, int, int, str]:
+        """Sort by topic, note, kind of file, file (stable within a file)."""
         group = GROUPS.get(item.source.split("/")[0], 3)
         return (
             topic_rank.get(item.topic, 0),

@@ -57,10 +57,13 @@ def _read_question(
     spec: QuestionSpec, item: Any, source: str, context: PackContext, seen: dict
 ) -> Written | None:
     def report(field: str, message: str) -> None:
+        """Record a problem on the line of one of the question's fields."""
         context.findings.add(source, line_of(item, field), message)
 
     before = len(context.findings.problems)
     _check_identity(spec, item, source, context, seen)
+    if not spec.prompt.strip():
+        report("prompt", f"question '{spec.id}' has an empty prompt")
     if not (spec.explanation or "").strip():
         report("explanation", f"question '{spec.id}' has no explanation")
     for field in ("options", "answer", "answer_type", "pairs"):
@@ -128,6 +131,8 @@ def _option_problems(spec: QuestionSpec) -> str:
     options = spec.options or []
     correct = sum(option.correct for option in options)
     texts = [normal(option.text) for option in options]
+    if not all(texts):
+        return "has an option without text"
     if len(options) < MIN_OPTIONS:
         return f"has {len(options)} options; it needs at least {MIN_OPTIONS}"
     marked = f"{correct} correct option{'' if correct == 1 else 's'}"

@@ -171,6 +171,8 @@ def pair_problems(pairs: tuple[tuple[str, str], ...]) -> str:
     """Return what is wrong with a matching question's pairs ('' when fine)."""
     if len(pairs) < MIN_PAIRS:
         return f"has {len(pairs)} pairs; a matching question needs at least {MIN_PAIRS}"
+    if not all(left.strip() and right.strip() for left, right in pairs):
+        return "has a pair with an empty side"
     for side, name in ((0, "left"), (1, "right")):
         seen: set[str] = set()
         for pair in pairs:

@@ -206,6 +206,8 @@ def _check_columns(table: TableFile, part: str, index: int, template: Any) -> bo
 def _check_question(table: TableFile, index: int, template: Any) -> bool:
     line = table.line("questions", index)
     problems = []
+    if not template.prompt.strip():
+        problems.append("has an empty prompt")
     if not (template.explanation or "").strip():
         problems.append("has no explanation")
     if template.kind == "matching":

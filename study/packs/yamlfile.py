@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 import yaml
@@ -91,7 +91,9 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):  # noqa: ANN201
+def _construct_mapping(
+    loader: _LineLoader, node: yaml.MappingNode
+) -> Iterator[LineDict]:
     data = LineDict()
     data.line = loader.line_of(node)
     yield data
@@ -112,7 +114,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):  # noqa: AN
         data.lines[key] = line
 
 
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode):  # noqa: ANN201
+def _construct_sequence(
+    loader: _LineLoader, node: yaml.SequenceNode
+) -> Iterator[LineList]:
     data = LineList()
     data.line = loader.line_of(node)
     yield data
@@ -134,7 +138,7 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, list[tuple[int, str]
         loader = _LineLoader(text, first_line)
         return loader.read(), loader.duplicates
     except yaml.MarkedYAMLError as error:
-        raise _trouble(error, first_line) from None
+        raise _trouble(error, first_line, len(text)) from None
     except yaml.YAMLError as error:
         line = _line_at(text, getattr(error, "position", 0)) + first_line - 1
         problem = getattr(error, "reason", None) or "unreadable text"
@@ -148,12 +152,13 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, list[tuple[int, str]
             loader.dispose()
 
 
-def _trouble(error: yaml.MarkedYAMLError, first_line: int) -> YamlTrouble:
-    mark = error.problem_mark or error.context_mark
+def _trouble(error: yaml.MarkedYAMLError, first_line: int, size: int) -> YamlTrouble:
+    mark, start = error.problem_mark or error.context_mark, error.context_mark
+    if mark is not None and start is not None and mark.index >= size:
+        mark = start  # "at the end of the file" helps less than where it began
     line = mark.line + first_line if mark else first_line
     parts = [error.context, error.problem]
     detail = ", ".join(str(part) for part in parts if part) or "unreadable"
-    start = error.context_mark
     if start is not None and start.line + first_line != line:
         detail += f" (started on line {start.line + first_line})"
     return YamlTrouble(line, f"YAML syntax error: {detail}")

@@ -320,7 +320,7 @@ def submit_quiz(session, user, attempt_id, now, answers: dict | None = None):
 
 def finalize(session: Session, attempt: QuizAttempt, now: datetime) -> None:
     """Grade every question, score the attempt and feed misses to the scheduler."""
-    timed_out = _expired(attempt, now)
+    timed_out = attempt.deadline is not None and now >= attempt.deadline
     per_topic: dict[str, dict] = {}
     for item in attempt.items:
         if not (item.locked and item.correct is not None):

@@ -53,6 +53,7 @@ def test_register_study_undo_logout_login_keeps_progress(page, live_server):
     page.fill("#email", "journey@example.com")
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/")
     page.goto(f"{live_server}/study")
     expect(page.locator('[data-count="done"]')).to_have_text("4")
     expect(page.locator("#card-front")).to_have_text(seen[-1])

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 def answer_current(page):
     """Give some answer to the question on screen, with the keyboard where possible."""
     kind = page.locator("#quiz").get_attribute("data-kind")
+    page.locator("#prompt").click()  # focus the page, not a field
     if kind in ("single", "truefalse", "multiple"):
         page.keyboard.press("1")
     elif kind == "typed":
@@ -21,6 +22,7 @@ def answer_current(page):
     elif kind == "matching":
         for select in page.locator("fieldset.matching select").all():
             select.select_option(index=1)
+    page.locator("#prompt").click()
     expect(page.locator("#save-state")).to_have_text("Answer saved.")
 
 

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from study.packs import PackError, Problem, load_pack, validate
+from study.packs import Card, PackError, Problem, load_pack, validate
+from study.packs.context import PackContext
+from study.packs.loader import _check_unique
+from study.packs.problems import Findings
 from tests.packs.conftest import DEMO
 
 TABLE = "tables/colors.yaml"
@@ -113,7 +116,8 @@ CASES = [
     (
         "unquoted-comma",
         edit(QUESTIONS, "text: B", "{text: B, or C}"),
-        "questions/q.yaml:7: unknown field 'or C' (a comma splits {...}: quote the text)",
+        "questions/q.yaml:7: unknown field 'or C' "
+        "(a comma splits {...}: quote the text)",
     ),
     # pack.yaml
     (
@@ -182,7 +186,8 @@ CASES = [
     (
         "duplicate-table-id",
         {"tables/more.yaml": DEMO[TABLE]},
-        "tables/more.yaml:1: duplicate table id 'colors' (also in tables/colors.yaml:1)",
+        "tables/more.yaml:1: duplicate table id 'colors' "
+        "(also in tables/colors.yaml:1)",
     ),
     (
         "duplicate-card-key",
@@ -268,6 +273,36 @@ CASES = [
         edit(TABLE, "kind: choice", "kind: truefalse"),
         "tables/colors.yaml:18: question template 'which' needs a bool column as its "
         "answer",
+    ),
+    (
+        "unknown-when-column",
+        edit(TABLE, 'back: "{hex}"}', 'back: "{hex}", when: nope}'),
+        "tables/colors.yaml:16: template 'hex': when 'nope' is not a column",
+    ),
+    (
+        "table-matching-too-few-rows",
+        edit(
+            TABLE,
+            "questions:\n",
+            "questions:\n  - {id: m, kind: matching, prompt: M., left: name, "
+            "right: hex, when: warm, explanation: E.}\n",
+        ),
+        "tables/colors.yaml:18: question template 'm' has 2 pairs; a matching "
+        "question needs at least 3",
+    ),
+    (
+        "list-column-bad-value",
+        edit(
+            TABLE,
+            "  warm: {title: Warm, type: bool}",
+            "  warm: {title: Warm, type: list}",
+        ),
+        "tables/colors.yaml:11: column 'warm': write a list of texts",
+    ),
+    (
+        "empty-option",
+        choice("single", "{text: A, correct: true}", "text: B", "text: ''"),
+        "questions/extra.yaml:5: question 'q2' has an option without text",
     ),
     # notes
     (
@@ -478,3 +513,13 @@ def test_missing_pack_yaml(tmp_path: Path):
     """load_pack on a folder without pack.yaml raises PackError."""
     with pytest.raises(PackError, match="missing pack.yaml"):
         load_pack(tmp_path)
+
+
+def test_generated_ids_must_be_unique():
+    """The last safety net reports any id generated twice."""
+    context = PackContext("demo", Findings(Path("demo")))
+    card = Card("demo:note:a:b", "demo", "one", "a", "qa", "F", "B", "notes/a.md")
+    _check_unique([card, card], [], context)
+    assert [str(p) for p in context.findings.problems] == [
+        "demo/notes/a.md:1: id 'demo:note:a:b' is generated twice"
+    ]
