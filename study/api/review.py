@@ -64,4 +64,10 @@ def review_undo():
 
 def _scope() -> dict:
     pack = request.args.get("pack")
-    return {"pack": pack, "topic": request.args.get("topic")} if pack else {}
+    if not pack:
+        return {}
+    return {
+        "pack": pack,
+        "topic": request.args.get("topic"),
+        "note": request.args.get("note"),
+    }

@@ -151,28 +151,39 @@ def _got(data: Any) -> str:
 
 
 def _problems(error: ValidationError, data: Any) -> list[tuple[int, str]]:
-    found: dict[tuple[int, str], str] = {}
+    found: dict[tuple[int, tuple[Any, ...]], str] = {}
     for item in error.errors(include_url=False):
-        line, field = _place(data, item["loc"])
+        line, path = _place(data, item["loc"])
+        field = str(path[-1]) if path else ""
         if item["type"] in ("missing", "extra_forbidden") and item["loc"]:
             field = str(item["loc"][-1])
-        found.setdefault((line, field), _message(item, field))
+            path = item["loc"]
+        # members of a union fail at the same place: report the first only
+        found.setdefault((line, tuple(path)), _message(item, field))
     return [(line, message) for (line, _), message in found.items()]
 
 
-def _place(data: Any, loc: tuple[Any, ...]) -> tuple[int, str]:
-    """Return the line and the name of the field an error location points at."""
-    line, field = line_of(data), ""
+def _place(data: Any, loc: tuple[Any, ...]) -> tuple[int, list[Any]]:
+    """Return the line of an error location and the part of it found in data."""
+    line, path = line_of(data), []
     for step in loc:
         lines = getattr(data, "lines", None)
-        if isinstance(lines, dict) and isinstance(data, dict) and step in lines:
-            field = str(step)
-        elif not (
+        in_mapping = isinstance(lines, dict) and isinstance(data, dict)
+        in_list = (
             isinstance(lines, list) and isinstance(step, int) and 0 <= step < len(lines)
-        ):
+        )
+        if not (in_list or (in_mapping and step in lines)):
             break
         line, data = lines[step], data[step]
-    return line, field
+        path.append(step)
+    return line, _named(path)
+
+
+def _named(path: list[Any]) -> list[Any]:
+    """Drop trailing list indexes so the path ends at a field name."""
+    while path and not isinstance(path[-1], str):
+        path = path[:-1]
+    return path if path else []
 
 
 def _message(item: Any, field: str) -> str:

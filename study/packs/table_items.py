@@ -116,6 +116,8 @@ def _choice(
         right.add(normal(value))
         distractors.append(value)
     if len(distractors) < DISTRACTORS:
+        if table.rows_dropped:
+            return None  # the bad row is reported; counting now would mislead
         message = (
             f"question template '{template.id}' has only {len(distractors)} "
             f"distractors for row '{row.key}' (needs {DISTRACTORS})"

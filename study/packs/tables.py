@@ -42,6 +42,7 @@ class TableFile:
     raw: dict
     source: str
     context: PackContext
+    rows_dropped: bool = False  # a bad row was left out: distractor counts are off
 
     def report(self, line: int, message: str) -> None:
         """Record a problem in this table."""
@@ -79,10 +80,12 @@ def read_rows(table: TableFile) -> list[Row]:
     for index, raw_row in enumerate(table.spec.rows):
         row = _read_row(table, index, raw_row)
         if row is None:
+            table.rows_dropped = True
             continue
         if row.key in seen:
             message = f"duplicate row key '{row.key}' (first on line {seen[row.key]})"
             table.report(row.line, message)
+            table.rows_dropped = True
             continue
         seen[row.key] = row.line
         rows.append(row)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from study import srs
-from study.models import Card, CardState, ReviewLog, StudyChoice, Topic, User
+from study.models import Card, CardState, Note, ReviewLog, StudyChoice, Topic, User
 
 LEARNING_STATES = (int(State.Learning), int(State.Relearning))
 
@@ -22,6 +22,15 @@ class Scope:
 
     topic_ids: tuple[int, ...]
     pack_ids: tuple[str, ...]
+    note_id: int | None = None
+
+
+def in_scope(scope: Scope) -> list:
+    """Return the conditions that keep a card query inside a study scope."""
+    conditions = [Card.retired.is_(False), Card.topic_id.in_(scope.topic_ids)]
+    if scope.note_id is not None:
+        conditions.append(Card.note_id == scope.note_id)
+    return conditions
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,16 @@ class Today:
 
 
 def study_scope(
-    session: Session, user: User, pack: str | None = None, topic: str | None = None
+    session: Session,
+    user: User,
+    pack: str | None = None,
+    topic: str | None = None,
+    note: str | None = None,
 ) -> Scope:
-    """Return the topics a session covers: the asked pack/topic or the user's choice."""
+    """Return what a session covers: the asked pack, topic or note, else the
+    learner's chosen packs and topics."""
+    if pack and note:
+        return _note_scope(session, pack, note)
     query = select(Topic.id, Topic.pack_id, Topic.slug).where(Topic.retired.is_(False))
     if pack:
         query = query.where(Topic.pack_id == pack)
@@ -85,6 +101,17 @@ def study_scope(
         topic_ids=tuple(row.id for row in rows),
         pack_ids=tuple(sorted({row.pack_id for row in rows})),
     )
+
+
+def _note_scope(session: Session, pack: str, note: str) -> Scope:
+    row = session.execute(
+        select(Note.id, Note.topic_id).where(
+            Note.pack_id == pack, Note.slug == note, Note.retired.is_(False)
+        )
+    ).first()
+    if row is None:
+        return Scope(topic_ids=(), pack_ids=())
+    return Scope(topic_ids=(row.topic_id,), pack_ids=(pack,), note_id=row.id)
 
 
 def _chosen(choices: dict[str, list | None], pack_id: str, slug: str) -> bool:
@@ -118,8 +145,7 @@ def _due_filter(user: User, scope: Scope, now: datetime, day_end: datetime):
     return and_(
         CardState.user_id == user.id,
         Card.id == CardState.card_id,
-        Card.retired.is_(False),
-        Card.topic_id.in_(scope.topic_ids),
+        *in_scope(scope),
         or_(
             and_(CardState.state.in_(LEARNING_STATES), CardState.due < day_end),
             and_(CardState.state == int(State.Review), CardState.due < day_end),
@@ -152,8 +178,7 @@ def _unstudied(user: User, scope: Scope):
     studied = exists().where(CardState.user_id == user.id, CardState.card_id == Card.id)
     return and_(
         Card.pack_id.in_(scope.pack_ids),
-        Card.retired.is_(False),
-        Card.topic_id.in_(scope.topic_ids),
+        *in_scope(scope),
         ~studied,
     )
 
@@ -206,8 +231,7 @@ def _first_due(session: Session, user: User, scope: Scope, *conditions) -> Card 
         .join(CardState, Card.id == CardState.card_id)
         .where(
             CardState.user_id == user.id,
-            Card.retired.is_(False),
-            Card.topic_id.in_(scope.topic_ids),
+            *in_scope(scope),
             *conditions,
         )
         .order_by(CardState.due)
@@ -224,8 +248,7 @@ def next_review_at(session: Session, user: User, scope: Scope) -> datetime | Non
         .join(Card, Card.id == CardState.card_id)
         .where(
             CardState.user_id == user.id,
-            Card.retired.is_(False),
-            Card.topic_id.in_(scope.topic_ids),
+            *in_scope(scope),
         )
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,7 +10,7 @@ from study import srs
 from study.errors import Conflict, Invalid
 from study.extensions import db
 from study.models import Card, Pack
-from study.services import queue, reviews
+from study.services import choices, queue, reviews
 from study.web.clock import now
 from study.web.forms import ButtonForm, RatingForm
 
@@ -21,6 +21,7 @@ def _scope_args() -> dict:
     args = {"pack": request.args.get("pack") or None}
     if args["pack"]:
         args["topic"] = request.args.get("topic") or None
+        args["note"] = request.args.get("note") or None
     return {k: v for k, v in args.items() if v}
 
 
@@ -79,6 +80,27 @@ def show():
         revealed=request.args.get("reveal") == "1",
         **state,
     )
+
+
+@bp.route("/study/choose", methods=["GET", "POST"])
+@login_required
+def choose():
+    """Let the learner pick the packs and topics their daily queue draws from."""
+    packs = db.session.scalars(select(Pack).order_by(Pack.title)).all()
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            raise Invalid("The form expired; reload the page and try again.")
+        chosen = {}
+        for pack in packs:
+            slugs = request.form.getlist(f"topics-{pack.id}")
+            if slugs:
+                chosen[pack.id] = slugs
+        choices.save_study_choices(db.session, current_user, chosen)
+        flash("Your study choice is saved.", "success")
+        return redirect(url_for("study.choose"))
+    current = choices.study_choices(db.session, current_user)
+    return render_template("study/choose.html", packs=packs, current=current, form=form)
 
 
 @bp.post("/study/review")
