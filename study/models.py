@@ -212,7 +212,7 @@ class Question(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    topic: Mapped[Topic] = relationship()
+    topic: Mapped[Topic] = relationship(lazy="joined")
     note: Mapped[Note | None] = relationship()
 
 

@@ -4,8 +4,30 @@ from __future__ import annotations
 
 from flask import request, url_for
 
-from study.errors import Invalid
+from study.api import bp
+from study.errors import Invalid, NotFound
 from study.services.queue import Counts, DueCard
+
+# The largest id every supported database's integer columns hold.
+MAX_ID = 2**31 - 1
+NUL_REFUSED = "Text may not contain NUL characters."
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+@bp.before_request
+def refuse_nul_characters():
+    """Refuse NUL characters in the path and query (PostgreSQL cannot store them)."""
+    if "\x00" in request.path or _has_nul(list(request.args.items(multi=True))):
+        raise Invalid(NUL_REFUSED)
 
 
 def json_body() -> dict:
@@ -13,7 +35,26 @@ def json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid("Send a JSON object with Content-Type: application/json.")
+    if _has_nul(body):
+        raise Invalid(NUL_REFUSED)
     return body
+
+
+def stored_id(value: int, what: str) -> int:
+    """Return an id from the URL, or NotFound when no row could have it."""
+    if value > MAX_ID:
+        raise NotFound(f"There is no such {what}.")
+    return value
+
+
+def int_arg(name: str, default: int) -> int:
+    """Return a whole-number query parameter, refusing anything else."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise Invalid(f"{name} must be a whole number.")
+    return int(raw)
 
 
 def counts_json(counts: Counts) -> dict:

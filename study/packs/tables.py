@@ -149,15 +149,12 @@ def _as_text(value: Any) -> str:
 
 
 def check_templates(table: TableFile) -> set[str]:
-    """Check every card and question template; return the ids of the bad ones."""
+    """Check every card and question template; return the bad ones ("cards:0")."""
     bad: set[str] = set()
     seen: dict[str, int] = {}
-    templates = [("cards", item) for item in table.spec.cards]
-    templates += [("questions", item) for item in table.spec.questions]
-    counters = {"cards": 0, "questions": 0}
-    for part, template in templates:
-        index = counters[part]
-        counters[part] += 1
+    templates = [("cards", i, t) for i, t in enumerate(table.spec.cards)]
+    templates += [("questions", i, t) for i, t in enumerate(table.spec.questions)]
+    for part, index, template in templates:
         line = table.line(part, index)
         good = _check_id(table, template.id, line, seen)
         good = _check_columns(table, part, index, template) and good

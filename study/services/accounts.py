@@ -153,10 +153,11 @@ def _checked_setting(name: str, value: object) -> object:
     kind, low, high = SETTING_RANGES[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Invalid(f"{name} must be a number.")
-    if kind is int and value != int(value):
-        raise Invalid(f"{name} must be a whole number.")
+    # Range first: it also refuses NaN and infinities, which int() cannot take.
     if not low <= value <= high:
         raise Invalid(f"{name} must be between {low} and {high}.")
+    if kind is int and value != int(value):
+        raise Invalid(f"{name} must be a whole number.")
     return kind(value)
 
 
@@ -166,12 +167,29 @@ def _token_hash(token: str) -> str:
 
 def create_api_token(session: Session, user: User, name: str = "") -> str:
     """Create an API token and return it; only its hash is kept."""
+    return issue_api_token(session, user, name)[1]
+
+
+def issue_api_token(
+    session: Session, user: User, name: str = ""
+) -> tuple[ApiToken, str]:
+    """Create an API token; return its stored row and the token (shown once)."""
     token = "ss_" + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(user_id=user.id, name=name[:80], token_hash=_token_hash(token))
-    )
+    row = ApiToken(user_id=user.id, name=name[:80], token_hash=_token_hash(token))
+    session.add(row)
     session.commit()
-    return token
+    return row, token
+
+
+def live_api_tokens(session: Session, user: User) -> list[ApiToken]:
+    """Return the user's tokens that are not revoked, newest first."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def user_for_token(session: Session, token: str, now: datetime) -> User | None:

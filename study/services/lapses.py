@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from study import srs
@@ -34,33 +34,48 @@ def lapse_missed_cards(
             )
         )
     }
+    logs, new_states, changed_states = [], [], []
     for card in cards:
-        _lapse(session, user, card, states.get(card.id), attempt_id, now)
+        state = states.get(card.id)
+        log, values = _lapse(user, card, state, attempt_id, now)
+        logs.append(log)
+        (changed_states if state else new_states).append(values)
+    session.execute(insert(ReviewLog), logs)
+    if new_states:
+        session.execute(insert(CardState), new_states)
+    if changed_states:
+        session.execute(update(CardState), changed_states)
     return len(cards)
 
 
-def _lapse(session, user, card, state, attempt_id: int, now: datetime) -> None:
+def _lapse(user, card, state, attempt_id: int, now: datetime) -> tuple[dict, dict]:
+    """Return the review-log row and the new card-state values of one lapse."""
     before = to_memory(state) if state else None
     after = srs.rate(before, 1, now, user.desired_retention)
     seed = f"quiz:{attempt_id}:{card.id}".encode()
-    session.add(
-        ReviewLog(
-            user_id=user.id,
-            card_id=card.id,
-            review_id=hashlib.sha256(seed).hexdigest()[:32],
-            rating=1,
-            reviewed_at=now,
-            duration_ms=0,
-            previous_state=before.state if before else 0,
-            state_before=before.to_json() if before else None,
-            state_after=after.to_json(),
-        )
-    )
-    if state is None:
-        state = CardState(user_id=user.id, card_id=card.id, reps=0, lapses=0)
-        session.add(state)
-    if before is not None and before.state == 2:
-        state.lapses += 1
-    state.reps += 1
-    for name in ("state", "step", "stability", "difficulty", "due", "last_review"):
-        setattr(state, name, getattr(after, name))
+    log = {
+        "user_id": user.id,
+        "card_id": card.id,
+        "review_id": hashlib.sha256(seed).hexdigest()[:32],
+        "rating": 1,
+        "reviewed_at": now,
+        "duration_ms": 0,
+        "previous_state": before.state if before else 0,
+        "state_before": before.to_json() if before else None,
+        "state_after": after.to_json(),
+        "undone": False,
+    }
+    lapsed = before is not None and before.state == 2
+    values = {
+        "user_id": user.id,
+        "card_id": card.id,
+        "state": after.state,
+        "step": after.step,
+        "stability": after.stability,
+        "difficulty": after.difficulty,
+        "due": after.due,
+        "last_review": after.last_review,
+        "reps": (state.reps if state else 0) + 1,
+        "lapses": (state.lapses if state else 0) + int(lapsed),
+    }
+    return log, values

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from study.errors import Conflict, Invalid, NotFound
@@ -168,6 +168,7 @@ def _add_items(session: Session, attempt: QuizAttempt, ids: list[int], rng) -> N
     questions = {
         q.id: q for q in session.scalars(select(Question).where(Question.id.in_(ids)))
     }
+    rows = []
     for position, question_id in enumerate(ids, start=1):
         question = questions[question_id]
         shown = presenting.present(question.kind, question.data, rng)
@@ -175,15 +176,17 @@ def _add_items(session: Session, attempt: QuizAttempt, ids: list[int], rng) -> N
         if attempt.domc and question.kind in ("single", "multiple"):
             order = [o["id"] for o in shown.shown["options"]]
             extra = {"sequence": rng.sample(order, len(order))}
-        session.add(
-            AttemptItem(
-                attempt_id=attempt.id,
-                position=position,
-                question_id=question_id,
-                shown={**shown.shown, **extra},
-                key=shown.key,
-            )
+        rows.append(
+            {
+                "attempt_id": attempt.id,
+                "position": position,
+                "question_id": question_id,
+                "shown": {**shown.shown, **extra},
+                "key": shown.key,
+                "locked": False,
+            }
         )
+    session.execute(insert(AttemptItem), rows)
     attempt.question_count = len(ids)
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from study.packs.__main__ import main
-from tests.packs.conftest import GOOD
+from tests.packs.demo import GOOD
 
 ROOT = Path(__file__).parents[2]
 

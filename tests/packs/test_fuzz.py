@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from study.packs import Pack, PackError, Problem, load_pack, validate
-from tests.packs.conftest import GOOD
+from tests.packs.demo import GOOD
 
 EXAMPLES = int(os.environ.get("SHIPSHAPE_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(

@@ -14,7 +14,7 @@ from study.packs import (
     load_pack,
     validate,
 )
-from tests.packs.conftest import GOOD
+from tests.packs.demo import GOOD
 
 NOTE = "notes/shell-basics.md"
 TABLE = "tables/signals.yaml"
