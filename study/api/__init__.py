@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from study.api import auth, quizzes, review  # noqa: E402,F401 - routes attach to bp
+from study.api import (  # noqa: E402,F401 - routes attach to bp
+    auth,
+    openapi,
+    packs,
+    quizzes,
+    review,
+    settings,
+    tokens,
+)

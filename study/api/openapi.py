@@ -1,0 +1,522 @@
+"""The OpenAPI 3.1 description of the JSON API, written by hand and served as is.
+
+tests/api/test_openapi.py runs schemathesis against it, so every schema here is
+checked against what the handlers really return.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask import jsonify
+
+from study.api import bp
+from study.services.accounts import SETTING_RANGES
+from study.services.catalog import MAX_PAGE, MAX_PER_PAGE
+
+# The API refuses NUL characters (PostgreSQL cannot store them).
+NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+MAX_ID = 2**31 - 1
+
+
+def ref(name: str) -> dict:
+    """Point at a schema under components."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def text(**extra) -> dict:
+    """Return a string schema (without NUL characters)."""
+    return {"type": "string", "pattern": NO_NUL, **extra}
+
+
+def nullable(schema: dict) -> dict:
+    """Allow null as well."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(required: list[str], **properties) -> dict:
+    """Return an object schema with these properties, the named ones required."""
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def json_content(schema: dict) -> dict:
+    """Wrap a schema as application/json content."""
+    return {"application/json": {"schema": schema}}
+
+
+def ok(description: str, schema: dict, status: str = "200") -> dict:
+    """Return a success response with a JSON body."""
+    return {status: {"description": description, "content": json_content(schema)}}
+
+
+ERRORS = {
+    "400": "Bad input (or a missing CSRF token with a session cookie)",
+    "401": "No valid API token or session",
+    "404": "Not found",
+    "409": "Conflicts with the current state",
+}
+
+
+def errors(*codes: str) -> dict:
+    """Return the error responses an operation can give."""
+    return {
+        code: {"$ref": f"#/components/responses/Error{code}"}
+        for code in ("401", *codes)
+    }
+
+
+def body(schema: dict) -> dict:
+    """Return a required JSON request body."""
+    return {"required": True, "content": json_content(schema)}
+
+
+def path_id(name: str) -> dict:
+    """Return an integer path parameter."""
+    schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def query(name: str, schema: dict, description: str) -> dict:
+    """Return an optional query parameter."""
+    return {"name": name, "in": "query", "schema": schema, "description": description}
+
+
+def operation(summary: str, responses: dict, **extra) -> dict:
+    """Return an operation."""
+    return {"summary": summary, "responses": responses, **extra}
+
+
+def _range(name: str) -> dict:
+    kind, low, high = SETTING_RANGES[name]
+    return {
+        "type": "integer" if kind is int else "number",
+        "minimum": low,
+        "maximum": high,
+    }
+
+
+SCHEMAS = {
+    "Error": obj(
+        ["error"], error=obj(["code", "message"], code=text(), message=text())
+    ),
+    "Counts": obj(
+        ["new", "learning", "review"],
+        new={"type": "integer", "minimum": 0},
+        learning={"type": "integer", "minimum": 0},
+        review={"type": "integer", "minimum": 0},
+    ),
+    "Topic": obj(
+        ["id", "title", "cards", "questions"],
+        id=text(),
+        title=text(),
+        cards={"type": "integer"},
+        questions={"type": "integer"},
+    ),
+    "Pack": obj(
+        ["id", "title", "version", "description", "cards", "questions", "topics"],
+        id=text(),
+        title=text(),
+        version=text(),
+        description=text(),
+        cards={"type": "integer"},
+        questions={"type": "integer"},
+        exam=nullable({"type": "object"}),
+        topics={"type": "array", "items": ref("Topic")},
+    ),
+    "Card": obj(
+        ["id", "kind", "topic", "front_html", "back_html"],
+        id=text(),
+        kind=text(),
+        topic=text(),
+        front_html=text(),
+        back_html=text(),
+        source=text(),
+        note_url=nullable(text()),
+    ),
+    "CardPage": obj(
+        ["pack", "topic", "page", "per_page", "total", "next_page", "cards"],
+        pack=text(),
+        topic=nullable(text()),
+        page={"type": "integer", "minimum": 1},
+        per_page={"type": "integer", "minimum": 1},
+        total={"type": "integer", "minimum": 0},
+        next_page=nullable({"type": "integer"}),
+        cards={"type": "array", "items": ref("Card")},
+    ),
+    "DueCard": {
+        "allOf": [
+            ref("Card"),
+            obj(
+                ["review_id", "intervals", "is_new"],
+                review_id=text(),
+                topic_title=text(),
+                pack=text(),
+                intervals={"type": "object", "additionalProperties": text()},
+                is_new={"type": "boolean"},
+            ),
+        ]
+    },
+    "NextCard": obj(["card", "counts"], card=ref("DueCard"), counts=ref("Counts")),
+    "Review": obj(
+        ["card_id", "rating", "review_id"],
+        card_id=text(description="The card's id, as sent by GET /review/next"),
+        rating={"type": "integer", "minimum": 1, "maximum": 4},
+        review_id=text(minLength=8, maxLength=64),
+        duration_ms={"type": "integer", "minimum": 0},
+    ),
+    "ReviewOutcome": obj(
+        ["card_id", "rating", "due", "duplicate", "counts"],
+        card_id=text(),
+        rating={"type": "integer", "minimum": 1, "maximum": 4},
+        due=text(format="date-time"),
+        duplicate={"type": "boolean"},
+        counts=ref("Counts"),
+    ),
+    "Undo": obj(
+        ["undone", "card_id"],
+        undone={"type": "boolean"},
+        card_id=nullable(text()),
+        study_url=text(),
+    ),
+    "QuizRequest": obj(
+        ["pack"],
+        pack=text(),
+        mode={"enum": ["practice", "exam", "drill"]},
+        topics={"type": "array", "items": text()},
+        count={"type": "integer", "minimum": 5, "maximum": 50},
+        feedback={"enum": ["end", "each"]},
+        domc={"type": "boolean"},
+    ),
+    "Question": obj(
+        ["position", "id", "kind", "topic", "prompt_html"],
+        position={"type": "integer"},
+        id=text(),
+        kind={"enum": ["single", "multiple", "truefalse", "typed", "matching"]},
+        topic=text(),
+        prompt_html=text(),
+        answer={},
+        options={"type": "array", "items": obj(["id", "text"], id=text(), text=text())},
+    ),
+    "Attempt": obj(
+        ["attempt_id", "pack", "mode", "status", "started_at", "deadline", "questions"],
+        attempt_id={"type": "integer"},
+        pack=text(),
+        mode=text(),
+        status={"const": "open"},
+        feedback=text(),
+        started_at=text(format="date-time"),
+        deadline=nullable(text(format="date-time")),
+        questions={"type": "array", "items": ref("Question")},
+    ),
+    "GradedQuestion": obj(
+        ["position", "id", "correct", "explanation_html"],
+        position={"type": "integer"},
+        id=text(),
+        correct={"type": "boolean"},
+        given={},
+        expected={},
+        explanation_html=text(),
+        note_url=nullable(text()),
+    ),
+    "Result": obj(
+        ["attempt_id", "status", "score", "correct", "total", "per_topic", "questions"],
+        attempt_id={"type": "integer"},
+        status={"const": "submitted"},
+        score={"type": "number"},
+        correct={"type": "integer"},
+        total={"type": "integer"},
+        passed=nullable({"type": "boolean"}),
+        pass_mark=nullable({"type": "integer"}),
+        timed_out={"type": "boolean"},
+        time_taken_seconds={"type": "number"},
+        per_topic={
+            "type": "object",
+            "additionalProperties": obj(
+                ["correct", "total", "score"],
+                title=text(),
+                correct={"type": "integer"},
+                total={"type": "integer"},
+                score={"type": "number"},
+            ),
+        },
+        questions={"type": "array", "items": ref("GradedQuestion")},
+    ),
+    "Progress": obj(
+        [
+            "reviews_today",
+            "due_now",
+            "new_left_today",
+            "streak_days",
+            "retention_30d",
+            "topics",
+        ],
+        reviews_today={"type": "integer", "minimum": 0},
+        due_now={"type": "integer", "minimum": 0},
+        new_left_today={"type": "integer", "minimum": 0},
+        streak_days={"type": "integer", "minimum": 0},
+        retention_30d=nullable({"type": "number"}),
+        topics={
+            "type": "array",
+            "items": obj(
+                ["id", "title", "mastery"],
+                id=text(),
+                title=text(),
+                mastery=nullable({"type": "number"}),
+            ),
+        },
+    ),
+    "Settings": obj(
+        [
+            "email",
+            "display_name",
+            "timezone",
+            "desired_retention",
+            "new_cards_per_day",
+            "max_reviews_per_day",
+        ],
+        email=text(),
+        display_name=text(),
+        timezone=text(),
+        desired_retention={"type": "number"},
+        new_cards_per_day={"type": "integer"},
+        max_reviews_per_day={"type": "integer"},
+    ),
+    "SettingsChange": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "desired_retention": _range("desired_retention"),
+            "new_cards_per_day": _range("new_cards_per_day"),
+            "max_reviews_per_day": _range("max_reviews_per_day"),
+            "timezone": {"enum": sorted(available_timezones())},
+            "display_name": text(pattern=NOT_BLANK, maxLength=80),
+        },
+    },
+    "Token": obj(
+        ["id", "name", "created_at", "last_used_at"],
+        id={"type": "integer"},
+        name=text(),
+        created_at=text(format="date-time"),
+        last_used_at=nullable(text(format="date-time")),
+    ),
+    "NewToken": {
+        "allOf": [
+            ref("Token"),
+            obj(["token"], token=text(description="Shown only in this response")),
+        ]
+    },
+}
+
+SCOPE_PARAMETERS = [
+    query("pack", text(), "Study only this pack"),
+    query("topic", text(), "With pack: only this topic"),
+    query("note", text(), "With pack: only the cards of this note"),
+    query("card", text(), "Show this card if it may be rated now (after an undo)"),
+]
+
+PATHS = {
+    "/openapi.json": {
+        "get": operation(
+            "This document",
+            ok("The OpenAPI document", {"type": "object"}),
+            security=[],
+        )
+    },
+    "/packs": {
+        "get": operation(
+            "List the imported packs and their topics",
+            {
+                **ok(
+                    "The packs",
+                    obj(["packs"], packs={"type": "array", "items": ref("Pack")}),
+                ),
+                **errors(),
+            },
+        )
+    },
+    "/packs/{pack_id}/cards": {
+        "get": operation(
+            "List a pack's cards, a page at a time",
+            {**ok("One page of cards", ref("CardPage")), **errors("400", "404")},
+            parameters=[
+                {"name": "pack_id", "in": "path", "required": True, "schema": text()},
+                query("topic", text(), "Only this topic's cards"),
+                query(
+                    "page",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                    "Page number, from 1",
+                ),
+                query(
+                    "per_page",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                    "Cards per page (default 50)",
+                ),
+            ],
+        )
+    },
+    "/review/next": {
+        "get": operation(
+            "The next card to study and the day's counts",
+            {
+                **ok("A card to study", ref("NextCard")),
+                "204": {"description": "Nothing is due"},
+                **errors("400"),
+            },
+            parameters=SCOPE_PARAMETERS,
+        )
+    },
+    "/review": {
+        "post": operation(
+            "Rate a card; the same review_id again is acknowledged, not counted",
+            {
+                **ok("The rating was recorded", ref("ReviewOutcome")),
+                **errors("400", "404", "409"),
+            },
+            parameters=SCOPE_PARAMETERS[:3],
+            requestBody=body(ref("Review")),
+        )
+    },
+    "/review/undo": {
+        "post": operation(
+            "Take back the latest rating",
+            {**ok("What was undone", ref("Undo")), **errors("400")},
+        )
+    },
+    "/quizzes": {
+        "post": operation(
+            "Start a practice quiz, a drill or a mock exam",
+            {
+                **ok("The attempt, without answers", ref("Attempt"), "201"),
+                **errors("400", "404", "409"),
+            },
+            requestBody=body(ref("QuizRequest")),
+        )
+    },
+    "/quizzes/{attempt_id}": {
+        "get": operation(
+            "An attempt: its questions while open, its grading once submitted",
+            {
+                **ok("The attempt", {"anyOf": [ref("Attempt"), ref("Result")]}),
+                **errors("404"),
+            },
+            parameters=[path_id("attempt_id")],
+        )
+    },
+    "/quizzes/{attempt_id}/answers/{position}": {
+        "put": operation(
+            "Autosave one answer",
+            {
+                **ok(
+                    "The answer was saved",
+                    obj(
+                        ["position", "saved", "answer"],
+                        position={"type": "integer"},
+                        saved={"const": True},
+                        answer={},
+                    ),
+                ),
+                **errors("400", "404", "409"),
+            },
+            parameters=[path_id("attempt_id"), path_id("position")],
+            requestBody=body(obj([], answer={})),
+        )
+    },
+    "/quizzes/{attempt_id}/submit": {
+        "post": operation(
+            "Grade the attempt (final answers may come along)",
+            {**ok("The graded attempt", ref("Result")), **errors("400", "404")},
+            parameters=[path_id("attempt_id")],
+            requestBody=body(
+                obj(
+                    [],
+                    answers={
+                        "type": "object",
+                        "description": "Answers by question position",
+                    },
+                )
+            ),
+        )
+    },
+    "/progress": {
+        "get": operation(
+            "The learner's progress",
+            {**ok("Progress figures", ref("Progress")), **errors()},
+        )
+    },
+    "/settings": {
+        "get": operation(
+            "The learner's study settings",
+            {**ok("The settings", ref("Settings")), **errors()},
+        ),
+        "patch": operation(
+            "Change any subset of the study settings",
+            {**ok("The settings after the change", ref("Settings")), **errors("400")},
+            requestBody=body(ref("SettingsChange")),
+        ),
+    },
+    "/tokens": {
+        "get": operation(
+            "The learner's live API tokens",
+            {
+                **ok(
+                    "The tokens (never their values)",
+                    obj(["tokens"], tokens={"type": "array", "items": ref("Token")}),
+                ),
+                **errors(),
+            },
+        ),
+        "post": operation(
+            "Create an API token",
+            {**ok("The new token", ref("NewToken"), "201"), **errors("400")},
+            requestBody=body(
+                obj([], name=text(pattern=NOT_BLANK, minLength=1, maxLength=80))
+            ),
+        ),
+    },
+    "/tokens/{token_id}": {
+        "delete": operation(
+            "Revoke an API token",
+            {"204": {"description": "Revoked"}, **errors("404")},
+            parameters=[path_id("token_id")],
+        )
+    },
+}
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Shipshape API",
+        "version": "1",
+        "description": (
+            "Spaced-repetition review, quizzes, packs, progress and settings. "
+            "Authenticate with `Authorization: Bearer TOKEN` (create tokens under "
+            "Settings or with `flask users token EMAIL`), or with the session "
+            "cookie plus an `X-CSRFToken` header on writes. Errors are "
+            '`{"error": {"code", "message"}}`.'
+        ),
+    },
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+    "paths": PATHS,
+    "components": {
+        "schemas": SCHEMAS,
+        "responses": {
+            f"Error{code}": {
+                "description": description,
+                "content": json_content(ref("Error")),
+            }
+            for code, description in ERRORS.items()
+        },
+        "securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer"},
+            "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+        },
+    },
+}
+
+
+@bp.get("/openapi.json", endpoint="openapi")
+def openapi_document():
+    """Serve the OpenAPI document (no login needed)."""
+    return jsonify(DOCUMENT)
