@@ -33,8 +33,6 @@ ATTRIBUTES = {
     "ol": {"start"},
     "pre": {"class"},
     "span": {"class"},
-    "td": {"style"},
-    "th": {"style"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 TOC_LEVELS = (2, 3)
@@ -60,7 +58,6 @@ def _sanitize(unsafe: str) -> str:
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
-        filter_style_properties={"text-align"},
     )
 
 
