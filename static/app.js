@@ -5,6 +5,34 @@
   const csrfToken = () =>
     document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") || "";
 
+  // Theme toggle: flips between light and dark and remembers the choice.
+  const themeButton = document.getElementById("theme-toggle");
+  if (themeButton) {
+    themeButton.hidden = false;
+    themeButton.addEventListener("click", () => {
+      const root = document.documentElement;
+      const systemDark = window.matchMedia("(prefers-color-scheme: dark)").matches;
+      const current = root.dataset.theme || (systemDark ? "dark" : "light");
+      const next = current === "dark" ? "light" : "dark";
+      root.dataset.theme = next;
+      try {
+        window.localStorage.setItem("theme", next);
+      } catch (e) {
+        // Not saved; the choice lasts for this page only.
+      }
+    });
+  }
+
+  // Settings: fill the time zone from the device.
+  const deviceZone = document.getElementById("use-device-zone");
+  if (deviceZone) {
+    deviceZone.hidden = false;
+    deviceZone.addEventListener("click", () => {
+      document.getElementById("timezone").value =
+        Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    });
+  }
+
   // Registration: default the time zone to the browser's.
   const zoneField = document.querySelector('input[name="timezone"][type="hidden"]');
   if (zoneField) {

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from study.config import PROJECT_ROOT, load_config
 from study.errors import DomainError
 from study.extensions import csrf, db, limiter, login_manager, migrate
+from study.web.assets import register_assets
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_cli(app)
     register_template_filters(app)
+    register_assets(app)
     return app
 
 

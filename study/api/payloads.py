@@ -30,12 +30,20 @@ def refuse_nul_characters():
         raise Invalid(NUL_REFUSED)
 
 
-def json_body() -> dict:
-    """Return the request's JSON object or refuse it with a clear message."""
+def json_body(*fields: str, free_form: tuple[str, ...] = ()) -> dict:
+    """Return the request's JSON object or refuse it with a clear message.
+
+    With `fields`, any other field is refused (a typo should not pass silently).
+    Text may not hold NUL characters, except in `free_form` fields, which are
+    stored as JSON (where PostgreSQL keeps them escaped).
+    """
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid("Send a JSON object with Content-Type: application/json.")
-    if _has_nul(body):
+    if fields and (unknown := sorted(set(body) - set(fields))):
+        shown = ", ".join(repr(name)[:40] for name in unknown[:5])
+        raise Invalid(f"Unknown field: {shown}. Expected: {', '.join(fields)}.")
+    if any(_has_nul(v) for k, v in body.items() if k not in free_form):
         raise Invalid(NUL_REFUSED)
     return body
 

@@ -27,7 +27,7 @@ def review_next():
 @bp.post("/review")
 def review_submit():
     """Record a rating; the same review_id again is acknowledged, not counted."""
-    body = json_body()
+    body = json_body("card_id", "rating", "review_id", "duration_ms")
     outcome = reviews.record_review(
         db.session,
         current_user,

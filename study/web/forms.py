@@ -7,7 +7,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectField,
     StringField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
@@ -80,7 +79,11 @@ class SettingsForm(FlaskForm):
     max_reviews_per_day = IntegerField(
         "Maximum reviews per day", validators=[NumberRange(0, 99999)]
     )
-    timezone = SelectField("Time zone", validators=[DataRequired()])
+    timezone = StringField(
+        "Time zone",
+        validators=[DataRequired(), Length(max=64)],
+        description="A name such as Europe/Berlin or America/New_York.",
+    )
 
 
 class RatingForm(FlaskForm):

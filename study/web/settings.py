@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
@@ -17,13 +15,9 @@ from study.web.forms import ButtonForm, PasswordForm, SettingsForm
 
 bp = Blueprint("settings", __name__)
 
-ZONES = sorted(available_timezones())
-
 
 def _settings_form() -> SettingsForm:
-    form = SettingsForm(obj=current_user)
-    form.timezone.choices = [(z, z) for z in ZONES]
-    return form
+    return SettingsForm(obj=current_user)
 
 
 def _render(settings_form, password_form, status=200, new_token=None):
