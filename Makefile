@@ -48,11 +48,14 @@ test-sqlite: $(BIN)/.dev
 test-postgres: $(BIN)/.dev
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider
 
-test-browser: $(BIN)/.dev
+test-browser: $(BIN)/.dev node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest -q -m browser -p no:cacheprovider
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 stress: $(BIN)/.dev
 	@echo "No long stress runs are defined yet."
 
 clean:
-	rm -rf $(VENV) instance tests/artifacts
+	rm -rf $(VENV) instance tests/artifacts node_modules

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, has_request_context, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from study.config import PROJECT_ROOT, load_config
 from study.errors import DomainError
@@ -30,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_proxy_fix(app)
+    app.session_interface = SessionInterface()
     register_cli(app)
     register_template_filters(app)
     register_assets(app)
@@ -128,7 +133,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
-        return error_response(error.code or 500, code, error.description or "")
+        # The limiter's own text ("10 per 1 minute") reads like a bug to people.
+        message = TOO_MANY if error.code == 429 else error.description or ""
+        response = error_response(error.code or 500, code, message)
+        # Keep what the error says about the resource (Allow on a 405, ...).
+        extra = [(k, v) for k, v in error.get_headers() if k != "Content-Type"]
+        return (*response, extra) if extra else response
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
@@ -137,6 +147,7 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(500, "server_error", "Something went wrong on our side.")
 
 
+TOO_MANY = "Too many attempts. Wait a minute, then try again."
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -153,7 +164,35 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+HSTS = "max-age=31536000"
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose cookie is Secure whenever HTTPS is in use."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Mark the cookie Secure when configured or when this request is HTTPS."""
+        https = has_request_context() and request.is_secure
+        return bool(super().get_cookie_secure(app) or https)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto only from TRUSTED_PROXIES reverse proxies.
+
+    Without it (the default) those headers are ignored, so nobody can dodge the
+    per-address login limit by sending a made-up X-Forwarded-For."""
+    hops = app.config.get("TRUSTED_PROXIES", os.environ.get("TRUSTED_PROXIES", "0"))
+    try:
+        hops = int(hops or 0)
+    except ValueError as error:
+        raise ValueError(f"TRUSTED_PROXIES must be a number, not {hops!r}") from error
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_cli(app: Flask) -> None:

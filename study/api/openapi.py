@@ -6,9 +6,10 @@ checked against what the handlers really return.
 
 from __future__ import annotations
 
+import re
 from zoneinfo import available_timezones
 
-from flask import jsonify
+from flask import Flask, current_app, jsonify
 
 from study.api import bp
 from study.services.accounts import SETTING_RANGES
@@ -40,14 +41,33 @@ def obj(required: list[str], **properties) -> dict:
     return {"type": "object", "required": required, "properties": properties}
 
 
+def closed(schema: dict) -> dict:
+    """Refuse properties the schema does not name (as the handlers do)."""
+    return {**schema, "additionalProperties": False}
+
+
 def json_content(schema: dict) -> dict:
     """Wrap a schema as application/json content."""
     return {"application/json": {"schema": schema}}
 
 
-def ok(description: str, schema: dict, status: str = "200") -> dict:
-    """Return a success response with a JSON body."""
-    return {status: {"description": description, "content": json_content(schema)}}
+def ok(description: str, schema: dict, status: str = "200", **links) -> dict:
+    """Return a success response with a JSON body (and links to what may follow)."""
+    response = {"description": description, "content": json_content(schema)}
+    if links:
+        response["links"] = links
+    return {status: response}
+
+
+def link(operation_id: str, **values) -> dict:
+    """Return a link: parameters from this response feed the next operation."""
+    body = values.pop("body", None)
+    found = {"operationId": operation_id}
+    if values:
+        found["parameters"] = values
+    if body is not None:
+        found["requestBody"] = body
+    return found
 
 
 ERRORS = {
@@ -82,9 +102,14 @@ def query(name: str, schema: dict, description: str) -> dict:
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
 
-def operation(summary: str, responses: dict, **extra) -> dict:
-    """Return an operation."""
-    return {"summary": summary, "responses": responses, **extra}
+def operation(operation_id: str, summary: str, responses: dict, **extra) -> dict:
+    """Return an operation; its id is the handler's name."""
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "responses": responses,
+        **extra,
+    }
 
 
 def _range(name: str) -> dict:
@@ -158,12 +183,14 @@ SCHEMAS = {
         ]
     },
     "NextCard": obj(["card", "counts"], card=ref("DueCard"), counts=ref("Counts")),
-    "Review": obj(
-        ["card_id", "rating", "review_id"],
-        card_id=text(description="The card's id, as sent by GET /review/next"),
-        rating={"type": "integer", "minimum": 1, "maximum": 4},
-        review_id=text(minLength=8, maxLength=64),
-        duration_ms={"type": "integer", "minimum": 0},
+    "Review": closed(
+        obj(
+            ["card_id", "rating", "review_id"],
+            card_id=text(description="The card's id, as sent by GET /review/next"),
+            rating={"type": "integer", "minimum": 1, "maximum": 4},
+            review_id=text(minLength=8, maxLength=64),
+            duration_ms={"type": "integer", "minimum": 0},
+        )
     ),
     "ReviewOutcome": obj(
         ["card_id", "rating", "due", "duplicate", "counts"],
@@ -179,14 +206,16 @@ SCHEMAS = {
         card_id=nullable(text()),
         study_url=text(),
     ),
-    "QuizRequest": obj(
-        ["pack"],
-        pack=text(),
-        mode={"enum": ["practice", "exam", "drill"]},
-        topics={"type": "array", "items": text()},
-        count={"type": "integer", "minimum": 5, "maximum": 50},
-        feedback={"enum": ["end", "each"]},
-        domc={"type": "boolean"},
+    "QuizRequest": closed(
+        obj(
+            ["pack"],
+            pack=text(),
+            mode={"enum": ["practice", "exam", "drill"]},
+            topics={"type": "array", "items": text()},
+            count={"type": "integer", "minimum": 5, "maximum": 50},
+            feedback={"enum": ["end", "each"]},
+            domc={"type": "boolean"},
+        )
     ),
     "Question": obj(
         ["position", "id", "kind", "topic", "prompt_html"],
@@ -308,6 +337,9 @@ SCHEMAS = {
     },
 }
 
+ATTEMPT_ID = "$response.body#/attempt_id"
+CREATED_ID = "$response.body#/id"
+
 SCOPE_PARAMETERS = [
     query("pack", text(), "Study only this pack"),
     query("topic", text(), "With pack: only this topic"),
@@ -318,6 +350,7 @@ SCOPE_PARAMETERS = [
 PATHS = {
     "/openapi.json": {
         "get": operation(
+            "openapi",
             "This document",
             ok("The OpenAPI document", {"type": "object"}),
             security=[],
@@ -325,11 +358,21 @@ PATHS = {
     },
     "/packs": {
         "get": operation(
+            "packs_list",
             "List the imported packs and their topics",
             {
                 **ok(
                     "The packs",
                     obj(["packs"], packs={"type": "array", "items": ref("Pack")}),
+                    ListCards=link("pack_cards", pack_id="$response.body#/packs/0/id"),
+                    StartQuiz=link(
+                        "quiz_start",
+                        body={
+                            "pack": "$response.body#/packs/0/id",
+                            "mode": "practice",
+                            "count": 5,
+                        },
+                    ),
                 ),
                 **errors(),
             },
@@ -337,6 +380,7 @@ PATHS = {
     },
     "/packs/{pack_id}/cards": {
         "get": operation(
+            "pack_cards",
             "List a pack's cards, a page at a time",
             {**ok("One page of cards", ref("CardPage")), **errors("400", "404")},
             parameters=[
@@ -357,9 +401,22 @@ PATHS = {
     },
     "/review/next": {
         "get": operation(
+            "review_next",
             "The next card to study and the day's counts",
             {
-                **ok("A card to study", ref("NextCard")),
+                **ok(
+                    "A card to study",
+                    ref("NextCard"),
+                    RateCard=link(
+                        "review_submit",
+                        body={
+                            "card_id": "$response.body#/card/id",
+                            "review_id": "$response.body#/card/review_id",
+                            "rating": 3,
+                            "duration_ms": 1500,
+                        },
+                    ),
+                ),
                 "204": {"description": "Nothing is due"},
                 **errors("400"),
             },
@@ -368,6 +425,7 @@ PATHS = {
     },
     "/review": {
         "post": operation(
+            "review_submit",
             "Rate a card; the same review_id again is acknowledged, not counted",
             {
                 **ok("The rating was recorded", ref("ReviewOutcome")),
@@ -379,15 +437,28 @@ PATHS = {
     },
     "/review/undo": {
         "post": operation(
+            "review_undo",
             "Take back the latest rating",
             {**ok("What was undone", ref("Undo")), **errors("400")},
         )
     },
     "/quizzes": {
         "post": operation(
+            "quiz_start",
             "Start a practice quiz, a drill or a mock exam",
             {
-                **ok("The attempt, without answers", ref("Attempt"), "201"),
+                **ok(
+                    "The attempt, without answers",
+                    ref("Attempt"),
+                    "201",
+                    GetAttempt=link("quiz_get", attempt_id=ATTEMPT_ID),
+                    SaveAnswer=link(
+                        "quiz_save_answer",
+                        attempt_id=ATTEMPT_ID,
+                        position="$response.body#/questions/0/position",
+                    ),
+                    Submit=link("quiz_submit", attempt_id=ATTEMPT_ID, body={}),
+                ),
                 **errors("400", "404", "409"),
             },
             requestBody=body(ref("QuizRequest")),
@@ -395,6 +466,7 @@ PATHS = {
     },
     "/quizzes/{attempt_id}": {
         "get": operation(
+            "quiz_get",
             "An attempt: its questions while open, its grading once submitted",
             {
                 **ok("The attempt", {"anyOf": [ref("Attempt"), ref("Result")]}),
@@ -405,6 +477,7 @@ PATHS = {
     },
     "/quizzes/{attempt_id}/answers/{position}": {
         "put": operation(
+            "quiz_save_answer",
             "Autosave one answer",
             {
                 **ok(
@@ -419,37 +492,44 @@ PATHS = {
                 **errors("400", "404", "409"),
             },
             parameters=[path_id("attempt_id"), path_id("position")],
-            requestBody=body(obj([], answer={})),
+            requestBody=body(closed(obj([], answer={}))),
         )
     },
     "/quizzes/{attempt_id}/submit": {
         "post": operation(
+            "quiz_submit",
             "Grade the attempt (final answers may come along)",
             {**ok("The graded attempt", ref("Result")), **errors("400", "404")},
             parameters=[path_id("attempt_id")],
             requestBody=body(
-                obj(
-                    [],
-                    answers={
-                        "type": "object",
-                        "description": "Answers by question position",
-                    },
+                closed(
+                    obj(
+                        [],
+                        answers={
+                            "type": "object",
+                            "propertyNames": {"pattern": "^[0-9]{1,9}$"},
+                            "description": "Answers by question position",
+                        },
+                    )
                 )
             ),
         )
     },
     "/progress": {
         "get": operation(
+            "progress",
             "The learner's progress",
             {**ok("Progress figures", ref("Progress")), **errors()},
         )
     },
     "/settings": {
         "get": operation(
+            "settings_show",
             "The learner's study settings",
             {**ok("The settings", ref("Settings")), **errors()},
         ),
         "patch": operation(
+            "settings_update",
             "Change any subset of the study settings",
             {**ok("The settings after the change", ref("Settings")), **errors("400")},
             requestBody=body(ref("SettingsChange")),
@@ -457,6 +537,7 @@ PATHS = {
     },
     "/tokens": {
         "get": operation(
+            "tokens_list",
             "The learner's live API tokens",
             {
                 **ok(
@@ -467,15 +548,25 @@ PATHS = {
             },
         ),
         "post": operation(
+            "tokens_create",
             "Create an API token",
-            {**ok("The new token", ref("NewToken"), "201"), **errors("400")},
+            {
+                **ok(
+                    "The new token",
+                    ref("NewToken"),
+                    "201",
+                    Revoke=link("tokens_revoke", token_id=CREATED_ID),
+                ),
+                **errors("400"),
+            },
             requestBody=body(
-                obj([], name=text(pattern=NOT_BLANK, minLength=1, maxLength=80))
+                closed(obj([], name=text(pattern=NOT_BLANK, maxLength=80)))
             ),
         ),
     },
     "/tokens/{token_id}": {
         "delete": operation(
+            "tokens_revoke",
             "Revoke an API token",
             {"204": {"description": "Revoked"}, **errors("404")},
             parameters=[path_id("token_id")],
@@ -516,7 +607,25 @@ DOCUMENT = {
 }
 
 
+def served_paths(app: Flask) -> set[str]:
+    """Return the API paths the app routes, in OpenAPI form (`/quizzes/{id}`)."""
+    prefix = bp.url_prefix or ""
+    return {
+        re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len(prefix) :])
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(prefix + "/")
+    }
+
+
+def document_for(app: Flask) -> dict:
+    """Return the document, leaving out parts of the API this app does not serve
+    (each endpoint module ships on its own)."""
+    served = served_paths(app)
+    paths = {path: item for path, item in PATHS.items() if path in served}
+    return {**DOCUMENT, "paths": paths}
+
+
 @bp.get("/openapi.json", endpoint="openapi")
 def openapi_document():
     """Serve the OpenAPI document (no login needed)."""
-    return jsonify(DOCUMENT)
+    return jsonify(document_for(current_app))

@@ -48,6 +48,14 @@ def json_body(*fields: str, free_form: tuple[str, ...] = ()) -> dict:
     return body
 
 
+def whole(value: object) -> object:
+    """Return a whole number sent as 3.0 as the int 3 (JSON does not tell them
+    apart); leave anything else for the service to judge."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
 def stored_id(value: int, what: str) -> int:
     """Return an id from the URL, or NotFound when no row could have it."""
     if value > MAX_ID:

@@ -6,7 +6,7 @@ from flask import current_app, jsonify, url_for
 from flask_login import current_user
 
 from study.api import bp
-from study.api.payloads import json_body
+from study.api.payloads import json_body, stored_id, whole
 from study.errors import Invalid
 from study.extensions import db
 from study.quiz import present as presenting
@@ -86,7 +86,7 @@ def _request_from(body: dict) -> quizzes.QuizRequest:
         pack=body.get("pack"),
         mode=body.get("mode", "practice"),
         topics=tuple(topics),
-        count=body.get("count", 10),
+        count=whole(body.get("count", 10)),
         feedback=feedback,
         domc=body.get("domc") is True,
     )
@@ -98,7 +98,7 @@ def quiz_start():
     attempt = quizzes.start_quiz(
         db.session,
         current_user,
-        _request_from(json_body()),
+        _request_from(json_body("pack", "mode", "topics", "count", "feedback", "domc")),
         now(),
         exam_seconds=current_app.config.get("EXAM_SECONDS"),
     )
@@ -108,6 +108,7 @@ def quiz_start():
 @bp.get("/quizzes/<int:attempt_id>")
 def quiz_get(attempt_id: int):
     """Return an attempt: its questions while open, its grading once submitted."""
+    attempt_id = stored_id(attempt_id, "quiz attempt")
     attempt = quizzes.attempt_now(db.session, current_user, attempt_id, now())
     if attempt.status == "open":
         return jsonify(attempt_json(attempt))
@@ -117,7 +118,8 @@ def quiz_get(attempt_id: int):
 @bp.put("/quizzes/<int:attempt_id>/answers/<int:position>")
 def quiz_save_answer(attempt_id: int, position: int):
     """Autosave one answer (refused once submitted or after the time limit)."""
-    body = json_body()
+    body = json_body("answer", free_form=("answer",))
+    attempt_id = stored_id(attempt_id, "quiz attempt")
     item = quizzes.save_answer(
         db.session, current_user, attempt_id, position, body.get("answer"), now()
     )
@@ -127,9 +129,12 @@ def quiz_save_answer(attempt_id: int, position: int):
 @bp.post("/quizzes/<int:attempt_id>/submit")
 def quiz_submit(attempt_id: int):
     """Save any final answers sent along, grade, and return the results."""
-    body = json_body()
+    body = json_body("answers", free_form=("answers",))
     answers = body.get("answers") or {}
-    if not isinstance(answers, dict):
-        raise Invalid("answers must map question positions to answers.")
+    if not isinstance(answers, dict) or not all(
+        key.isascii() and key.isdigit() and len(key) <= 9 for key in answers
+    ):
+        raise Invalid("answers must map question positions (1, 2, ...) to answers.")
+    attempt_id = stored_id(attempt_id, "quiz attempt")
     attempt = quizzes.submit_quiz(db.session, current_user, attempt_id, now(), answers)
     return jsonify(result_json(attempt))

@@ -6,7 +6,7 @@ from flask import jsonify, request, url_for
 from flask_login import current_user
 
 from study.api import bp
-from study.api.payloads import counts_json, due_card_json, json_body
+from study.api.payloads import counts_json, due_card_json, json_body, whole
 from study.extensions import db
 from study.services import queue, reviews
 from study.web.clock import now
@@ -32,9 +32,9 @@ def review_submit():
         db.session,
         current_user,
         str(body.get("card_id", ""))[:255],
-        body.get("rating"),
+        whole(body.get("rating")),
         body.get("review_id"),
-        body.get("duration_ms", 0),
+        whole(body.get("duration_ms", 0)),
         now(),
     )
     moment = now()

@@ -32,5 +32,6 @@ def settings_show():
 @bp.patch("/settings")
 def settings_update():
     """Change any subset of the study settings; each value is range-checked."""
-    user = accounts.update_settings(db.session, current_user, json_body())
+    changes = json_body(*accounts.SETTING_RANGES, "timezone", "display_name")
+    user = accounts.update_settings(db.session, current_user, changes)
     return jsonify(settings_json(user))

@@ -33,7 +33,7 @@ def tokens_list():
 @bp.post("/tokens")
 def tokens_create():
     """Create an API token; the response is the only time it is shown."""
-    name = json_body().get("name", "API token")
+    name = json_body("name").get("name", "API token")
     if not isinstance(name, str) or not name.strip() or len(name) > 80:
         raise Invalid("name must be 1 to 80 characters.")
     row, token = accounts.issue_api_token(db.session, current_user, name.strip())

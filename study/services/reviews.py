@@ -36,7 +36,9 @@ def lock_learner(session: Session, user_id: int) -> None:
 
 def check_rating(rating: object, review_id: object, duration_ms: object) -> None:
     """Refuse malformed rating input with a clear message."""
-    if isinstance(rating, bool) or rating not in srs.RATINGS:
+    if isinstance(rating, bool) or not isinstance(rating, int):
+        raise Invalid("rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
+    if rating not in srs.RATINGS:
         raise Invalid("rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
     if not isinstance(review_id, str) or not 8 <= len(review_id) <= 64:
         raise Invalid("review_id must be a string of 8 to 64 characters")

@@ -1,0 +1,312 @@
+"""Charts drawn on the server as accessible inline SVG (no chart library, no script).
+
+Each chart comes with a summary sentence and a data table, its text alternative.
+Colours come from CSS classes, so the charts follow the light and dark themes
+and need no inline styles (the Content-Security-Policy forbids them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from markupsafe import Markup
+
+HEAT_CELL, HEAT_STEP = 12, 14
+HEAT_LEFT, HEAT_TOP = 30, 18
+WEEKS = 53
+BAR_STEP, BAR_LEFT, BAR_TOP, BAR_HEIGHT = 20, 36, 10, 120
+SCORE_WIDTH, SCORE_HEIGHT, SCORE_LEFT, SCORE_TOP = 600, 150, 36, 10
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG picture with its text alternative: a sentence and a table."""
+
+    svg: Markup
+    summary: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """One submitted quiz or exam on the score history chart."""
+
+    when: datetime
+    score: float
+    mode: str
+    pack: str
+    passed: bool | None = None
+
+
+def day_label(day: date) -> str:
+    """Format a day for people: 'Tue 3 Mar 2026'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body) -> Markup:
+    """Wrap drawing elements in an <svg role="img"> with its title and description."""
+    return Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        'focusable="false" id="{id}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        "{body}</svg>"
+    ).format(id=chart_id, w=width, h=height, title=title, desc=desc, body=body)
+
+
+def _text(x: float, y: float, label: str, css: str = "label", anchor="start") -> Markup:
+    return Markup(
+        '<text x="{x}" y="{y}" class="{css}" text-anchor="{anchor}">{label}</text>'
+    ).format(x=round(x, 1), y=round(y, 1), css=css, anchor=anchor, label=label)
+
+
+def _rect(x, y, width, height, css: str, tip: str) -> Markup:
+    return Markup(
+        '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}">'
+        "<title>{tip}</title></rect>"
+    ).format(
+        x=round(x, 1),
+        y=round(y, 1),
+        w=round(width, 1),
+        h=round(height, 1),
+        css=css,
+        tip=tip,
+    )
+
+
+def heat_level(count: int, busiest: int) -> int:
+    """Return a day's shade from 0 (no reviews) to 4 (a day like the busiest)."""
+    if count <= 0 or busiest <= 0:
+        return 0
+    return min(4, max(1, -(-4 * count // busiest)))
+
+
+def calendar_heatmap(
+    counts: Mapping[date, int], today: date, chart_id: str = "calendar"
+) -> Chart:
+    """Draw a year of reviews as a calendar: one square a day, darker when busier."""
+    first = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
+    days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
+    busiest = max((counts.get(d, 0) for d in days), default=0)
+    cells, months = [], []
+    for day in days:
+        week, weekday = (day - first).days // 7, day.weekday()
+        x, y = HEAT_LEFT + week * HEAT_STEP, HEAT_TOP + weekday * HEAT_STEP
+        count = counts.get(day, 0)
+        level = heat_level(count, busiest)
+        tip = f"{day_label(day)}: {_plural(count, 'review')}"
+        cells.append(_rect(x, y, HEAT_CELL, HEAT_CELL, f"heat heat-{level}", tip))
+        if day.day == 1:
+            months.append(_text(x, HEAT_TOP - 6, f"{day:%b}"))
+    weekdays = [
+        _text(HEAT_LEFT - 4, HEAT_TOP + row * HEAT_STEP + 10, name, anchor="end")
+        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
+    ]
+    legend = _heat_legend(HEAT_TOP + 7 * HEAT_STEP + 8)
+    width = HEAT_LEFT + WEEKS * HEAT_STEP
+    height = HEAT_TOP + 7 * HEAT_STEP + 26
+    total = sum(counts.get(d, 0) for d in days)
+    studied = sum(1 for d in days if counts.get(d, 0))
+    summary = _calendar_summary(counts, days, total, studied, busiest)
+    svg = _svg(
+        chart_id,
+        width,
+        height,
+        "Reviews per day over the last year",
+        summary,
+        Markup("").join([*months, *weekdays, *cells, legend]),
+    )
+    return Chart(
+        svg, summary, ("Month", "Reviews", "Days studied"), _by_month(counts, days)
+    )
+
+
+def _heat_legend(y: int) -> Markup:
+    parts = [_text(HEAT_LEFT, y + 10, "Less")]
+    for level in range(5):
+        x = HEAT_LEFT + 32 + level * HEAT_STEP
+        parts.append(
+            Markup(
+                '<rect x="{x}" y="{y}" width="{s}" height="{s}" class="heat heat-{n}"/>'
+            ).format(x=x, y=y, s=HEAT_CELL, n=level)
+        )
+    parts.append(_text(HEAT_LEFT + 32 + 5 * HEAT_STEP + 4, y + 10, "More"))
+    return Markup("").join(parts)
+
+
+def _calendar_summary(counts, days, total: int, studied: int, busiest: int) -> str:
+    if not total:
+        return "No reviews in the last year yet."
+    top = max(days, key=lambda d: (counts.get(d, 0), d))
+    return (
+        f"{_plural(total, 'review')} on {_plural(studied, 'day')} in the last year; "
+        f"the busiest day was {day_label(top)} with {_plural(busiest, 'review')}."
+    )
+
+
+def _by_month(counts, days) -> tuple[tuple[str, ...], ...]:
+    months: dict[tuple[int, int], list[int]] = {}
+    for day in days:
+        totals = months.setdefault((day.year, day.month), [0, 0])
+        totals[0] += counts.get(day, 0)
+        totals[1] += 1 if counts.get(day, 0) else 0
+    return tuple(
+        (f"{date(y, m, 1):%B %Y}", f"{r:,}", str(d))
+        for (y, m), (r, d) in months.items()
+    )
+
+
+def _nice_top(value: int) -> int:
+    """Return a round axis maximum at or above value: 1, 2, 5, 10, 20, 50..."""
+    magnitude = 1
+    while True:
+        for step in (1, 2, 5):
+            if step * magnitude >= value:
+                return step * magnitude
+        magnitude *= 10
+
+
+def bar_chart(
+    series: Sequence[tuple[date, int]],
+    *,
+    chart_id: str,
+    title: str,
+    unit: str,
+    today: date | None = None,
+) -> Chart:
+    """Draw one bar a day with an axis, a label every week and today marked."""
+    top = _nice_top(max((n for _d, n in series), default=0))
+    scale = BAR_HEIGHT / top
+    parts = [_axis_lines(len(series) * BAR_STEP, top)]
+    for index, (day, count) in enumerate(series):
+        x = BAR_LEFT + index * BAR_STEP + 3
+        height = max(count * scale, 1 if count else 0)
+        css = "bar today" if day == today else "bar"
+        tip = f"{day_label(day)}: {_plural(count, unit)}"
+        slot = _rect(x - 3, BAR_TOP, BAR_STEP, BAR_HEIGHT, "slot", tip)
+        parts.append(slot)
+        if count:
+            y = BAR_TOP + BAR_HEIGHT - height
+            parts.append(_rect(x, y, BAR_STEP - 6, height, css, tip))
+        if index % 7 == 0:
+            label = f"{day.day} {day:%b}"
+            parts.append(
+                _text(x + 7, BAR_TOP + BAR_HEIGHT + 16, label, anchor="middle")
+            )
+    total = sum(n for _d, n in series)
+    summary = _bar_summary(series, total, unit)
+    width = BAR_LEFT + len(series) * BAR_STEP + 6
+    svg = _svg(
+        chart_id,
+        width,
+        BAR_TOP + BAR_HEIGHT + 24,
+        title,
+        summary,
+        Markup("").join(parts),
+    )
+    rows = tuple((day_label(d), f"{n:,}") for d, n in series)
+    return Chart(svg, summary, ("Day", unit.capitalize() + "s"), rows)
+
+
+def _line(x1: float, x2: float, y: float, css: str) -> Markup:
+    return Markup('<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" class="{css}"/>').format(
+        x1=round(x1, 1), x2=round(x2, 1), y=round(y, 1), css=css
+    )
+
+
+def _axis_lines(width: int, top: int) -> Markup:
+    parts = []
+    for value in (0, top // 2, top) if top >= 2 else (0, top):
+        y = BAR_TOP + BAR_HEIGHT - value * BAR_HEIGHT / top
+        css = "axis" if value == 0 else "grid"
+        parts.append(_line(BAR_LEFT, BAR_LEFT + width, y, css))
+        parts.append(_text(BAR_LEFT - 4, y + 4, f"{value:,}", anchor="end"))
+    return Markup("").join(parts)
+
+
+def _bar_summary(series, total: int, unit: str) -> str:
+    if not series:
+        return "No data."
+    span = f"{day_label(series[0][0])} to {day_label(series[-1][0])}"
+    if not total:
+        return f"No {unit}s from {span}."
+    busiest_day, busiest = max(series, key=lambda item: (item[1], item[0]))
+    return (
+        f"{_plural(total, unit)} from {span}; the most on {day_label(busiest_day)} "
+        f"({busiest:,})."
+    )
+
+
+def score_history(points: Sequence[ScorePoint], chart_id: str = "scores") -> Chart:
+    """Draw quiz and exam scores over time as a line of points (0 to 100%)."""
+    parts = []
+    for value in (0, 50, 100):
+        y = _score_y(value)
+        css = "axis" if value == 0 else "grid"
+        parts.append(_line(SCORE_LEFT, SCORE_WIDTH - 10, y, css))
+        parts.append(_text(SCORE_LEFT - 4, y + 4, f"{value}%", anchor="end"))
+    step = (SCORE_WIDTH - SCORE_LEFT - 30) / max(len(points) - 1, 1)
+    coords = [
+        (SCORE_LEFT + 10 + index * step, _score_y(point.score))
+        for index, point in enumerate(points)
+    ]
+    if len(points) > 1:
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(Markup('<polyline points="{p}" class="line"/>').format(p=line))
+    parts += [_score_point(x, y, p) for (x, y), p in zip(coords, points, strict=True)]
+    summary = _score_summary(points)
+    height = SCORE_TOP + SCORE_HEIGHT + 10
+    title = "Quiz and exam scores over time"
+    svg = _svg(chart_id, SCORE_WIDTH, height, title, summary, Markup("").join(parts))
+    headers = ("Day", "Pack", "Kind", "Score", "Result")
+    return Chart(svg, summary, headers, tuple(_score_row(p) for p in points))
+
+
+def _score_point(x: float, y: float, point: ScorePoint) -> Markup:
+    kind = "exam" if point.mode == "exam" else "quiz"
+    when = day_label(point.when.date())
+    tip = f"{_mode_name(point.mode)}, {when}: {point.score:.0f}%"
+    return Markup(
+        '<circle cx="{x}" cy="{y}" r="5" class="point {kind}">'
+        "<title>{tip}</title></circle>"
+    ).format(x=round(x, 1), y=round(y, 1), kind=kind, tip=tip)
+
+
+def _score_row(point: ScorePoint) -> tuple[str, ...]:
+    result = ""
+    if point.passed is not None:
+        result = "passed" if point.passed else "not passed"
+    return (
+        day_label(point.when.date()),
+        point.pack,
+        _mode_name(point.mode),
+        f"{point.score:.0f}%",
+        result,
+    )
+
+
+def _score_y(score: float) -> float:
+    share = max(0.0, min(score, 100.0)) / 100
+    return round(SCORE_TOP + SCORE_HEIGHT * (1 - share), 1)
+
+
+def _mode_name(mode: str) -> str:
+    return {"exam": "Mock exam", "drill": "Weak-topic drill"}.get(mode, "Practice quiz")
+
+
+def _score_summary(points: Sequence[ScorePoint]) -> str:
+    if not points:
+        return "No quizzes taken yet."
+    quizzes = "1 quiz" if len(points) == 1 else f"{len(points)} quizzes"
+    best = max(p.score for p in points)
+    return (
+        f"{quizzes} so far; the latest scored {points[-1].score:.0f}% "
+        f"and the best {best:.0f}%."
+    )

@@ -1,0 +1,446 @@
+"""Web security, checked from the outside: cookies, headers, CSRF on every write,
+login throttling, password rules, sessions after a password change, redirects.
+
+Routes come from the app's URL map, so new pages and endpoints are covered
+without editing this file. (Teams do not exist yet; their routes will be picked
+up here when they do.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote, urljoin, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from study import create_app
+from study.extensions import db
+from study.models import Base, User
+from study.services import accounts
+from tests.conftest import PASSWORD, BrowserLikeClient, make_user
+from tests.security.routes import (
+    WRITE_METHODS,
+    learner_objects,
+    routes,
+    url_for_route,
+)
+
+EMAIL = "learner@example.com"
+# Route discovery only: an app on an in-memory database that is never queried.
+ROUTE_APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+WRITES = routes(ROUTE_APP, WRITE_METHODS)
+PAGES = routes(ROUTE_APP, ("GET",))
+CSRF_MESSAGES = ("CSRF token is missing", "CSRF token is missing or invalid")
+
+
+def login(client: BrowserLikeClient, email: str = EMAIL, password: str = PASSWORD):
+    """Log in through the form, as a browser would."""
+    client.token = None
+    client.refresh_token("/login")
+    response = client.form("/login", {"email": email, "password": password})
+    client.token = None
+    return response
+
+
+def fingerprint(app) -> str:
+    """Return a digest of every row of every table."""
+    digest = hashlib.sha256()
+    with app.app_context():
+        for table in Base.metadata.sorted_tables:
+            order = list(table.primary_key.columns)
+            for row in db.session.execute(select(table).order_by(*order)):
+                digest.update(repr(tuple(row)).encode())
+        db.session.remove()
+    return digest.hexdigest()
+
+
+def cookie_header(response, name: str = "session") -> str:
+    """Return the Set-Cookie header that sets `name`."""
+    for header in response.headers.getlist("Set-Cookie"):
+        if header.startswith(f"{name}="):
+            return header
+    raise AssertionError(f"no {name} cookie set")
+
+
+def flags(header: str) -> set[str]:
+    """Return a Set-Cookie header's attributes, lower-cased."""
+    return {part.strip().lower() for part in header.split(";")[1:]}
+
+
+# --- cookies ---------------------------------------------------------------
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, user):
+    response = login(client)
+    assert response.status_code == 302
+    attributes = flags(cookie_header(response))
+    assert {"httponly", "samesite=lax", "path=/"} <= attributes
+    assert "secure" not in attributes  # plain http on a laptop: no Secure flag
+
+
+def test_session_cookie_is_secure_when_configured(app, client, user, monkeypatch):
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    attributes = flags(cookie_header(login(client)))
+    assert {"secure", "httponly", "samesite=lax"} <= attributes
+
+
+def test_session_cookie_is_secure_over_https(app, user):
+    client = BrowserLikeClient(app.test_client())
+    client.client.environ_base["wsgi.url_scheme"] = "https"
+    response = login(client)
+    assert response.status_code == 302
+    assert {"secure", "httponly", "samesite=lax"} <= flags(cookie_header(response))
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def _proxied_app(app, hops: int):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "LOGIN_LIMIT": "3 per minute",
+            "TRUSTED_PROXIES": hops,
+        }
+    )
+
+
+def test_behind_a_trusted_proxy_https_and_addresses_are_believed(app, user):
+    proxied = _proxied_app(app, hops=1)
+    client = BrowserLikeClient(proxied.test_client())
+    client.client.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
+    assert "secure" in flags(cookie_header(login(client)))
+    # Each forwarded address gets its own per-address login budget.
+    for number in range(5):
+        client.client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
+        assert login(client, f"nobody{number}@example.com").status_code == 400
+    with proxied.app_context():
+        db.engine.dispose()
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored(app, user):
+    unproxied = _proxied_app(app, hops=0)
+    client = BrowserLikeClient(unproxied.test_client())
+    client.client.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
+    assert "secure" not in flags(cookie_header(login(client)))
+    statuses = []
+    for number in range(5):  # a made-up X-Forwarded-For does not reset the limit
+        client.client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
+        statuses.append(login(client, f"nobody{number}@example.com").status_code)
+    assert statuses[-1] == 429
+    with unproxied.app_context():
+        db.engine.dispose()
+
+
+# --- headers ---------------------------------------------------------------
+
+
+def _csp(header: str) -> dict[str, list[str]]:
+    policy = {}
+    for directive in header.split(";"):
+        name, *values = directive.split()
+        policy[name] = values
+    return policy
+
+
+def assert_security_headers(response, what: str) -> None:
+    """Check the headers every response must carry."""
+    headers = response.headers
+    policy = _csp(headers.get("Content-Security-Policy", ""))
+    scripts = policy.get("script-src", policy.get("default-src"))
+    assert scripts, f"{what}: no script policy"
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, what
+    assert "*" not in scripts and "data:" not in scripts, what
+    assert policy.get("frame-ancestors") == ["'none'"], what
+    assert policy.get("object-src") == ["'none'"], what
+    assert headers.get("X-Content-Type-Options") == "nosniff", what
+    assert headers.get("Referrer-Policy") in (
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    ), what
+    assert "Access-Control-Allow-Origin" not in headers, what
+
+
+@pytest.mark.parametrize("route", PAGES, ids=str)
+def test_every_page_sends_the_security_headers(app, logged_in, starter, route):
+    values = learner_objects(app, EMAIL)
+    path = url_for_route(route, values)
+    anonymous = app.test_client()
+    for who, client in (("learner", logged_in), ("visitor", anonymous)):
+        response = client.get(path)
+        assert response.status_code < 500, (who, path)
+        assert_security_headers(response, f"{who} GET {path}")
+
+
+@pytest.mark.parametrize(
+    "path", ["/no-such-page", "/notes/nope", "/api/v1/nope", "/static/nope.js"]
+)
+def test_error_responses_send_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert_security_headers(response, path)
+
+
+def test_a_wrong_method_still_sends_the_headers(client):
+    response = client.client.delete("/login")
+    assert response.status_code == 405
+    assert_security_headers(response, "DELETE /login")
+
+
+# --- CSRF ------------------------------------------------------------------
+
+
+def test_every_state_changing_route_is_listed():
+    found = {str(route) for route in WRITES}
+    assert {"POST /login", "POST /logout", "POST /api/v1/review"} <= found
+    assert len(found) >= 15
+
+
+@pytest.mark.parametrize("route", WRITES, ids=str)
+def test_writes_without_a_csrf_token_are_refused(app, logged_in, starter, route):
+    values = learner_objects(app, EMAIL)
+    path = url_for_route(route, values)
+    before = fingerprint(app)
+    session = logged_in.client
+    attempts = {
+        "no token": session.open(path, method=route.method, data={"x": "1"}),
+        "wrong token": session.open(
+            path,
+            method=route.method,
+            data={"csrf_token": "forged"},
+            headers={"X-CSRFToken": "forged"},
+        ),
+        "json, no header": session.open(path, method=route.method, json={"x": 1}),
+    }
+    for how, response in attempts.items():
+        assert response.status_code == 400, (how, response.status_code)
+        body = response.get_data(as_text=True)
+        assert any(message in body for message in CSRF_MESSAGES), (how, body[:300])
+    assert fingerprint(app) == before, "a refused request changed the database"
+    # The same request with the page's token gets past the check: the route
+    # was really reached, so the refusal above was the CSRF check's doing.
+    with_token = logged_in.api(route.method, path, json={})
+    assert not any(m in with_token.get_data(as_text=True) for m in CSRF_MESSAGES)
+
+
+def test_api_tokens_need_no_csrf_and_cookies_cannot_borrow_them(app, user, starter):
+    with app.app_context():
+        owner = db.session.get(User, user)
+        token = accounts.create_api_token(db.session, owner, "cli")
+        db.session.remove()
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {token}"}
+    response = client.patch(
+        "/api/v1/settings", json={"new_cards_per_day": 7}, headers=bearer
+    )
+    assert response.status_code == 200
+    forged = client.patch(
+        "/api/v1/settings",
+        json={"new_cards_per_day": 8},
+        headers={"Authorization": "Bearer ss_not-a-real-token"},
+    )
+    assert forged.status_code == 401
+
+
+# --- login throttling ------------------------------------------------------
+
+
+def _attempt_from(app, address: str, email: str, password: str = "wrong wrong wrong"):
+    client = BrowserLikeClient(app.test_client())
+    client.client.environ_base["REMOTE_ADDR"] = address
+    return login(client, email, password)
+
+
+def test_login_is_throttled_per_account_across_addresses(app, user):
+    statuses = [
+        _attempt_from(app, f"203.0.113.{n}", EMAIL).status_code for n in range(12)
+    ]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
+    # Even the right password waits: the account's budget is spent.
+    assert _attempt_from(app, "203.0.113.99", EMAIL, PASSWORD).status_code == 429
+    # Another account from a fresh address is not affected.
+    make_user(app, "other@example.com")
+    assert (
+        _attempt_from(app, "203.0.113.100", "other@example.com", PASSWORD).status_code
+        == 302
+    )
+
+
+def test_login_is_throttled_per_address_across_accounts(app, user):
+    statuses = [
+        _attempt_from(app, "203.0.113.7", f"guess{n}@example.com").status_code
+        for n in range(11)
+    ]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    assert _attempt_from(app, "203.0.113.8", EMAIL, PASSWORD).status_code == 302
+
+
+def _visible_text(response) -> str:
+    body = response.get_data(as_text=True)
+    start = body.index('<main id="main">')
+    return body[start:]
+
+
+def test_throttled_and_failed_logins_look_the_same_for_known_and_unknown_emails(
+    app, user
+):
+    known = _attempt_from(app, "203.0.113.20", EMAIL)
+    unknown = _attempt_from(app, "203.0.113.21", "nobody@example.com")
+    assert known.status_code == unknown.status_code == 400
+    assert accounts_message() in _visible_text(known)
+    assert _visible_text(known) == _visible_text(unknown).replace(
+        "nobody@example.com", EMAIL
+    )
+    for n in range(10):
+        _attempt_from(app, f"203.0.113.{30 + n}", EMAIL)
+        _attempt_from(app, f"203.0.113.{30 + n}", "nobody@example.com")
+    known = _attempt_from(app, "203.0.113.50", EMAIL)
+    unknown = _attempt_from(app, "203.0.113.51", "nobody@example.com")
+    assert known.status_code == unknown.status_code == 429
+    assert _visible_text(known) == _visible_text(unknown)
+    assert "Wait a minute" in _visible_text(known)
+
+
+def accounts_message() -> str:
+    """Return the one message every failed login shows."""
+    from study.web.auth import LOGIN_FAILED
+
+    return LOGIN_FAILED
+
+
+# --- passwords -------------------------------------------------------------
+
+
+def test_passwords_need_ten_characters():
+    assert accounts.password_problem("nine char") is not None
+    assert accounts.password_problem("ten chars!") is None
+    assert accounts.password_problem("x" * 201) is not None
+
+
+def test_common_passwords_are_refused_in_any_case():
+    listed = sorted(p for p in accounts.COMMON_PASSWORDS if len(p) >= 10)
+    assert len(listed) >= 1000
+    for password in listed[:: max(len(listed) // 50, 1)]:
+        for variant in (password, password.upper(), password.capitalize()):
+            assert "too common" in (accounts.password_problem(variant) or ""), variant
+
+
+def test_the_common_password_list_has_no_duplicates_or_blanks():
+    lines = accounts.COMMON_PASSWORDS_FILE.read_text().splitlines()
+    entries = [line for line in lines if line and not line.startswith("#")]
+    assert all(entry == entry.strip() for entry in entries)
+    assert len({e.lower() for e in entries}) == len(entries)
+
+
+@pytest.mark.parametrize("password", ["qwertyuiop", "password123", "1234567890"])
+def test_register_and_password_change_refuse_common_passwords(app, logged_in, password):
+    logged_in.refresh_token("/settings")
+    response = logged_in.form(
+        "/settings/password",
+        {"current": PASSWORD, "new": password, "confirm": password},
+    )
+    assert response.status_code == 400
+    assert "too common" in response.get_data(as_text=True)
+    fresh = BrowserLikeClient(app.test_client())
+    fresh.refresh_token("/register")
+    response = fresh.form(
+        "/register",
+        {"email": "x@example.com", "password": password, "confirm": password},
+    )
+    assert response.status_code == 400
+    assert "too common" in response.get_data(as_text=True)
+
+
+# --- sessions --------------------------------------------------------------
+
+
+def test_a_password_change_ends_every_other_session(app, user):
+    first = BrowserLikeClient(app.test_client())
+    login(first)
+    stolen = first.client.get_cookie("session").value  # e.g. copied from a laptop
+    second = BrowserLikeClient(app.test_client())
+    login(second)
+    second.refresh_token("/settings")
+    new = "a completely new passphrase"
+    response = second.form(
+        "/settings/password", {"current": PASSWORD, "new": new, "confirm": new}
+    )
+    assert response.status_code == 302
+    assert second.get("/settings").status_code == 200  # the changer stays in
+    assert first.get("/settings").status_code == 302  # the other session is out
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/settings").status_code == 302
+    assert replay.get("/api/v1/settings").status_code == 401
+
+
+# --- redirects -------------------------------------------------------------
+
+HOSTILE_NEXT = [
+    "https://evil.example/",
+    "http:evil.example",
+    "//evil.example",
+    "///evil.example",
+    "////evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "\\/evil.example",
+    " //evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\nSet-Cookie: x=1",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "@evil.example",
+    "/%2F%2Fevil.example",
+    "%2F%2Fevil.example",
+    "/\u3000/evil.example",
+    "https:/evil.example",
+    "/.evil.example",
+]
+
+
+def _stays_here(location: str) -> bool:
+    resolved = urlsplit(urljoin("http://localhost/login", location))
+    return resolved.scheme == "http" and resolved.netloc == "localhost"
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_login_never_redirects_off_site(client, user, target):
+    client.refresh_token("/login")
+    response = client.form(
+        f"/login?next={quote(target, safe='')}",
+        {"email": EMAIL, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert _stays_here(location), location
+    assert "\n" not in location and "\r" not in location
+    # Already logged in: GET /login?next= redirects the same careful way.
+    again = client.get(f"/login?next={quote(target, safe='')}")
+    assert again.status_code == 302 and _stays_here(again.headers["Location"])
+
+
+def test_login_keeps_a_local_next(client, user):
+    client.refresh_token("/login")
+    response = client.form(
+        "/login?next=/quiz%3Fpack%3Dstarter", {"email": EMAIL, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/quiz?pack=starter"
+
+
+@pytest.mark.parametrize("route", PAGES, ids=str)
+def test_no_page_redirects_off_site(app, logged_in, starter, route):
+    path = url_for_route(route, learner_objects(app, EMAIL))
+    for name in ("next", "return_to", "redirect", "url"):
+        joiner = "&" if "?" in path else "?"
+        response = logged_in.get(f"{path}{joiner}{name}=https://evil.example/")
+        if 300 <= response.status_code < 400:
+            assert _stays_here(response.headers["Location"]), (path, name)
