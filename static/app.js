@@ -266,12 +266,22 @@
       }
     }
 
-    async function submitRating(payload) {
+    async function freshToken() {
+      const response = await fetch("/csrf-token", { credentials: "same-origin" });
+      const body = await response.json();
+      document.querySelector('meta[name="csrf-token"]').setAttribute("content", body.token);
+    }
+
+    async function submitRating(payload, retried) {
       const response = await api(root.dataset.reviewUrl, {
         method: "POST",
         body: JSON.stringify(payload),
       });
       const body = await response.json();
+      if (response.status === 400 && body.error && body.error.code === "csrf" && !retried) {
+        await freshToken(); // the session changed (logged in again in another tab)
+        return submitRating(payload, true);
+      }
       if (!response.ok) {
         say(body.error ? body.error.message : "That rating was not saved.");
         if (response.status === 409 || response.status === 404) {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, jsonify, render_template
+from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -40,6 +41,14 @@ def home():
         next_due=upcoming,
         first_run=day.new_done + day.reviews_done == 0 and not _has_studied(),
     )
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    """Hand a page a fresh CSRF token after the session changed (re-login)."""
+    response = jsonify(token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _has_studied() -> bool:

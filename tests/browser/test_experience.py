@@ -141,3 +141,27 @@ def test_next_card_appears_within_100_ms(page, live_server):
         " ".join(f"{t:.1f}" for t in timings) + "\n"
     )
     assert sorted(timings)[len(timings) // 2] < 100, timings
+
+
+def test_an_expired_session_keeps_the_pending_rating(browser, live_server):
+    context = browser.new_context()
+    page = context.new_page()
+    register(page, live_server, "expiring@example.com")
+    page.goto(f"{live_server}/study")
+    first = page.locator("#card-front").inner_text()
+    page.keyboard.press("Space")
+    context.clear_cookies()
+    with context.expect_page() as login_tab:
+        page.keyboard.press("3")
+    expect(page.locator("#study-status")).to_contain_text("Your rating is kept")
+    tab = login_tab.value
+    tab.wait_for_load_state()
+    tab.fill("#email", "expiring@example.com")
+    tab.fill("#password", "a sturdy passphrase")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(f"{live_server}/study*")
+    tab.close()
+    page.keyboard.press("3")
+    expect(page.locator("#card-front")).not_to_have_text(first)
+    expect(page.locator('[data-count="done"]')).to_have_text("1")
+    context.close()

@@ -87,8 +87,11 @@ def test_session_cookie_is_secure_when_configured(app, client, user, monkeypatch
 
 def test_session_cookie_is_secure_over_https(app, user):
     client = BrowserLikeClient(app.test_client())
-    client.client.environ_base["wsgi.url_scheme"] = "https"
-    response = login(client)
+    token = client.refresh_token("https://localhost/login")
+    response = client.client.post(
+        "https://localhost/login",
+        data={"csrf_token": token, "email": EMAIL, "password": PASSWORD},
+    )
     assert response.status_code == 302
     assert {"secure", "httponly", "samesite=lax"} <= flags(cookie_header(response))
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
