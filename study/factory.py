@@ -89,10 +89,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the page and API blueprints."""
     from study.api import bp as api_bp
-    from study.web import auth, main, notes, quiz, settings, study
+    from study.web import auth, main, notes, progress, quiz, settings, study
 
     for blueprint in (main.bp, auth.bp, study.bp, settings.bp, notes.bp, quiz.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(progress.bp)
     app.register_blueprint(api_bp)
 
     @app.get("/healthz")

@@ -247,6 +247,17 @@ def postgres_database() -> Iterator[str]:
 
 
 @contextmanager
+def fresh_database(directory: Path) -> Iterator[str]:
+    """Yield an empty database of the kind the run tests: a scratch database on
+    TEST_DATABASE_URL's PostgreSQL server, else a SQLite file in `directory`."""
+    if url := pg_url_from_env():
+        with scratch_database(url) as database:
+            yield database
+        return
+    yield f"sqlite:///{directory / 'served.db'}"
+
+
+@contextmanager
 def redis_server() -> Iterator[str]:
     """Start redis-server on a free port; yield its URL."""
     if not have_redis():

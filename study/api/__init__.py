@@ -8,6 +8,7 @@ from study.api import (  # noqa: E402,F401 - routes attach to bp
     auth,
     openapi,
     packs,
+    progress,
     quizzes,
     review,
     settings,

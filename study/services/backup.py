@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,12 +27,7 @@ from study.models import (
     User,
 )
 from study.services import accounts
-from study.services.backup_format import (
-    FORMAT,
-    VERSION,
-    Document,
-    check_document,
-)
+from study.services.backup_format import FORMAT, VERSION, Document, check_document
 from study.services.reviews import lock_learner
 
 SETTINGS = ("desired_retention", "new_cards_per_day", "max_reviews_per_day", "timezone")
@@ -132,20 +126,14 @@ def _exported_reviews(session: Session, user: User) -> list[dict]:
         .order_by(ReviewLog.id)
         .execution_options(yield_per=2000)
     )
-    return [
-        {
-            "card": key,
-            "review_id": review_id,
-            "rating": rating,
-            "reviewed_at": _iso(reviewed_at),
-            "duration_ms": duration_ms,
-            "previous_state": previous_state,
-            "state_before": before,
-            "state_after": after,
-            "undone": undone,
-        }
-        for key, review_id, rating, reviewed_at, duration_ms, previous_state, before, after, undone in rows  # noqa: E501
-    ]
+    names = ("card", "review_id", "rating", "reviewed_at", "duration_ms")
+    names += ("previous_state", "state_before", "state_after", "undone")
+    reviews = []
+    for row in rows:
+        review = dict(zip(names, row, strict=True))
+        review["reviewed_at"] = _iso(review["reviewed_at"])
+        reviews.append(review)
+    return reviews
 
 
 def _exported_attempts(session: Session, user: User) -> list[dict]:
@@ -373,8 +361,3 @@ def _import_choices(session, user, document: Document) -> None:
         StudyChoice(user_id=user.id, pack_id=pack, topics=slugs)
         for pack, slugs in chosen.items()
     )
-
-
-def is_finite(value: float) -> bool:
-    """Say whether a number is neither NaN nor infinite."""
-    return math.isfinite(value)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
-from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from study.extensions import db

@@ -9,6 +9,7 @@ up here when they do.)
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
@@ -31,7 +32,9 @@ EMAIL = "learner@example.com"
 ROUTE_APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
 WRITES = routes(ROUTE_APP, WRITE_METHODS)
 PAGES = routes(ROUTE_APP, ("GET",))
-CSRF_MESSAGES = ("CSRF token is missing", "CSRF token is missing or invalid")
+# Flask-WTF's words for a missing, wrong or expired token (and the API's).
+CSRF_REFUSAL = re.compile(r"The CSRF (session )?token (is|has)|referrer does not match")
+TOKEN_VALUES = re.compile(r'(content|value)="[\w.-]{40,}"')
 
 
 def login(client: BrowserLikeClient, email: str = EMAIL, password: str = PASSWORD):
@@ -91,6 +94,7 @@ def test_session_cookie_is_secure_over_https(app, user):
     response = client.client.post(
         "https://localhost/login",
         data={"csrf_token": token, "email": EMAIL, "password": PASSWORD},
+        headers={"Referer": "https://localhost/login"},  # HTTPS: checked too
     )
     assert response.status_code == 302
     assert {"secure", "httponly", "samesite=lax"} <= flags(cookie_header(response))
@@ -116,6 +120,7 @@ def test_behind_a_trusted_proxy_https_and_addresses_are_believed(app, user):
     assert "secure" in flags(cookie_header(login(client)))
     # Each forwarded address gets its own per-address login budget.
     for number in range(5):
+        client = BrowserLikeClient(proxied.test_client())
         client.client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
         assert login(client, f"nobody{number}@example.com").status_code == 400
     with proxied.app_context():
@@ -129,6 +134,7 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(app, user):
     assert "secure" not in flags(cookie_header(login(client)))
     statuses = []
     for number in range(5):  # a made-up X-Forwarded-For does not reset the limit
+        client = BrowserLikeClient(unproxied.test_client())
         client.client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
         statuses.append(login(client, f"nobody{number}@example.com").status_code)
     assert statuses[-1] == 429
@@ -173,7 +179,7 @@ def test_every_page_sends_the_security_headers(app, logged_in, starter, route):
     path = url_for_route(route, values)
     anonymous = app.test_client()
     for who, client in (("learner", logged_in), ("visitor", anonymous)):
-        response = client.get(path)
+        response = client.get(path, buffered=True)
         assert response.status_code < 500, (who, path)
         assert_security_headers(response, f"{who} GET {path}")
 
@@ -182,7 +188,7 @@ def test_every_page_sends_the_security_headers(app, logged_in, starter, route):
     "path", ["/no-such-page", "/notes/nope", "/api/v1/nope", "/static/nope.js"]
 )
 def test_error_responses_send_the_security_headers(client, path):
-    response = client.get(path)
+    response = client.get(path, buffered=True)
     assert response.status_code == 404
     assert_security_headers(response, path)
 
@@ -221,12 +227,12 @@ def test_writes_without_a_csrf_token_are_refused(app, logged_in, starter, route)
     for how, response in attempts.items():
         assert response.status_code == 400, (how, response.status_code)
         body = response.get_data(as_text=True)
-        assert any(message in body for message in CSRF_MESSAGES), (how, body[:300])
+        assert CSRF_REFUSAL.search(body), (how, body[:300])
     assert fingerprint(app) == before, "a refused request changed the database"
     # The same request with the page's token gets past the check: the route
     # was really reached, so the refusal above was the CSRF check's doing.
     with_token = logged_in.api(route.method, path, json={})
-    assert not any(m in with_token.get_data(as_text=True) for m in CSRF_MESSAGES)
+    assert not CSRF_REFUSAL.search(with_token.get_data(as_text=True))
 
 
 def test_api_tokens_need_no_csrf_and_cookies_cannot_borrow_them(app, user, starter):
@@ -284,8 +290,7 @@ def test_login_is_throttled_per_address_across_accounts(app, user):
 
 def _visible_text(response) -> str:
     body = response.get_data(as_text=True)
-    start = body.index('<main id="main">')
-    return body[start:]
+    return TOKEN_VALUES.sub("", body[body.index('<main id="main">') :])
 
 
 def test_throttled_and_failed_logins_look_the_same_for_known_and_unknown_emails(
@@ -330,13 +335,6 @@ def test_common_passwords_are_refused_in_any_case():
     for password in listed[:: max(len(listed) // 50, 1)]:
         for variant in (password, password.upper(), password.capitalize()):
             assert "too common" in (accounts.password_problem(variant) or ""), variant
-
-
-def test_the_common_password_list_has_no_duplicates_or_blanks():
-    lines = accounts.COMMON_PASSWORDS_FILE.read_text().splitlines()
-    entries = [line for line in lines if line and not line.startswith("#")]
-    assert all(entry == entry.strip() for entry in entries)
-    assert len({e.lower() for e in entries}) == len(entries)
 
 
 @pytest.mark.parametrize("password", ["qwertyuiop", "password123", "1234567890"])
@@ -444,6 +442,8 @@ def test_no_page_redirects_off_site(app, logged_in, starter, route):
     path = url_for_route(route, learner_objects(app, EMAIL))
     for name in ("next", "return_to", "redirect", "url"):
         joiner = "&" if "?" in path else "?"
-        response = logged_in.get(f"{path}{joiner}{name}=https://evil.example/")
+        response = logged_in.get(
+            f"{path}{joiner}{name}=https://evil.example/", buffered=True
+        )
         if 300 <= response.status_code < 400:
             assert _stays_here(response.headers["Location"]), (path, name)
