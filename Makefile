@@ -54,8 +54,13 @@ test-browser: $(BIN)/.dev node_modules/axe-core/axe.min.js
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-stress: $(BIN)/.dev
-	@echo "No long stress runs are defined yet."
+stress: $(BIN)/.dev ## Two-minute load runs with faults, then 10,000 mutated packs
+	mkdir -p tests/artifacts
+	$(BIN)/python bench/load_test.py --db sqlite --seconds 120 --kill-workers \
+		--json tests/artifacts/stress-sqlite.json
+	$(BIN)/python bench/load_test.py --db postgresql --seconds 120 --kill-workers \
+		--restart-db --json tests/artifacts/stress-postgresql.json
+	$(BIN)/python bench/fuzz_packs.py --count 10000
 
 clean:
 	rm -rf $(VENV) instance tests/artifacts node_modules

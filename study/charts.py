@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from html import escape
 
 from markupsafe import Markup
 
 HEAT_CELL, HEAT_STEP = 12, 14
 HEAT_LEFT, HEAT_TOP = 30, 18
 WEEKS = 53
-BAR_STEP, BAR_LEFT, BAR_TOP, BAR_HEIGHT = 20, 36, 10, 120
+BAR_STEP, BAR_LEFT, BAR_TOP, BAR_HEIGHT = 16, 36, 10, 120
 SCORE_WIDTH, SCORE_HEIGHT, SCORE_LEFT, SCORE_TOP = 600, 150, 36, 10
 
 
@@ -50,35 +51,52 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
-def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body) -> Markup:
-    """Wrap drawing elements in an <svg role="img"> with its title and description."""
+def _svg(
+    chart_id: str, kind: str, size: tuple[int, int], title: str, desc: str, body: str
+) -> Markup:
+    """Wrap drawing elements in an <svg role="img"> with its title and description.
+
+    `body` is drawing markup whose every text was escaped where it was drawn.
+    """
     return Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" role="img" '
         'focusable="false" id="{id}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
         "{body}</svg>"
-    ).format(id=chart_id, w=width, h=height, title=title, desc=desc, body=body)
-
-
-def _text(x: float, y: float, label: str, css: str = "label", anchor="start") -> Markup:
-    return Markup(
-        '<text x="{x}" y="{y}" class="{css}" text-anchor="{anchor}">{label}</text>'
-    ).format(x=round(x, 1), y=round(y, 1), css=css, anchor=anchor, label=label)
-
-
-def _rect(x, y, width, height, css: str, tip: str) -> Markup:
-    return Markup(
-        '<rect x="{x}" y="{y}" width="{w}" height="{h}" class="{css}">'
-        "<title>{tip}</title></rect>"
     ).format(
-        x=round(x, 1),
-        y=round(y, 1),
-        w=round(width, 1),
-        h=round(height, 1),
-        css=css,
-        tip=tip,
+        id=chart_id,
+        kind=kind,
+        w=size[0],
+        h=size[1],
+        title=title,
+        desc=desc,
+        body=Markup(body),  # noqa: S704 - built from escaped parts
     )
+
+
+def _n(value: float) -> str:
+    """Format a coordinate: at most one decimal, no trailing zeros."""
+    return f"{round(value, 1):g}"
+
+
+# Drawing parts are plain strings with their text escaped (Markup.format is
+# slow for the calendar's few hundred squares); _svg marks the whole safe.
+def _text(x: float, y: float, label: str, css: str = "label", anchor="start") -> str:
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" class="{escape(css)}" '
+        f'text-anchor="{anchor}">{escape(label)}</text>'
+    )
+
+
+def _rect(x, y, width, height, css: str, tip: str | None = None) -> str:
+    shape = (
+        f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(height)}" '
+        f'class="{escape(css)}"'
+    )
+    if tip is None:
+        return shape + "/>"
+    return f"{shape}><title>{escape(tip)}</title></rect>"
 
 
 def heat_level(count: int, busiest: int) -> int:
@@ -117,28 +135,26 @@ def calendar_heatmap(
     summary = _calendar_summary(counts, days, total, studied, busiest)
     svg = _svg(
         chart_id,
-        width,
-        height,
+        "calendar",
+        (width, height),
         "Reviews per day over the last year",
         summary,
-        Markup("").join([*months, *weekdays, *cells, legend]),
+        "".join([*months, *weekdays, *cells, legend]),
     )
     return Chart(
         svg, summary, ("Month", "Reviews", "Days studied"), _by_month(counts, days)
     )
 
 
-def _heat_legend(y: int) -> Markup:
-    parts = [_text(HEAT_LEFT, y + 10, "Less")]
+def _heat_legend(y: int) -> str:
+    """Draw the shade key at the right end, next to the latest weeks."""
+    left = HEAT_LEFT + WEEKS * HEAT_STEP - 5 * HEAT_STEP - 34
+    parts = [_text(left - 4, y + 10, "Less", anchor="end")]
     for level in range(5):
-        x = HEAT_LEFT + 32 + level * HEAT_STEP
-        parts.append(
-            Markup(
-                '<rect x="{x}" y="{y}" width="{s}" height="{s}" class="heat heat-{n}"/>'
-            ).format(x=x, y=y, s=HEAT_CELL, n=level)
-        )
-    parts.append(_text(HEAT_LEFT + 32 + 5 * HEAT_STEP + 4, y + 10, "More"))
-    return Markup("").join(parts)
+        x = left + level * HEAT_STEP
+        parts.append(_rect(x, y, HEAT_CELL, HEAT_CELL, f"heat heat-{level}"))
+    parts.append(_text(left + 5 * HEAT_STEP + 2, y + 10, "More"))
+    return "".join(parts)
 
 
 def _calendar_summary(counts, days, total: int, studied: int, busiest: int) -> str:
@@ -197,38 +213,39 @@ def bar_chart(
             parts.append(_rect(x, y, BAR_STEP - 6, height, css, tip))
         if index % 7 == 0:
             label = f"{day.day} {day:%b}"
+            centre = x + (BAR_STEP - 6) / 2
             parts.append(
-                _text(x + 7, BAR_TOP + BAR_HEIGHT + 16, label, anchor="middle")
+                _text(centre, BAR_TOP + BAR_HEIGHT + 16, label, "label", "middle")
             )
     total = sum(n for _d, n in series)
     summary = _bar_summary(series, total, unit)
-    width = BAR_LEFT + len(series) * BAR_STEP + 6
+    width = BAR_LEFT + len(series) * BAR_STEP + 16
     svg = _svg(
         chart_id,
-        width,
-        BAR_TOP + BAR_HEIGHT + 24,
+        "bars",
+        (width, BAR_TOP + BAR_HEIGHT + 24),
         title,
         summary,
-        Markup("").join(parts),
+        "".join(parts),
     )
     rows = tuple((day_label(d), f"{n:,}") for d, n in series)
     return Chart(svg, summary, ("Day", unit.capitalize() + "s"), rows)
 
 
-def _line(x1: float, x2: float, y: float, css: str) -> Markup:
-    return Markup('<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" class="{css}"/>').format(
-        x1=round(x1, 1), x2=round(x2, 1), y=round(y, 1), css=css
+def _line(x1: float, x2: float, y: float, css: str) -> str:
+    return (
+        f'<line x1="{_n(x1)}" y1="{_n(y)}" x2="{_n(x2)}" y2="{_n(y)}" class="{css}"/>'
     )
 
 
-def _axis_lines(width: int, top: int) -> Markup:
+def _axis_lines(width: int, top: int) -> str:
     parts = []
-    for value in (0, top // 2, top) if top >= 2 else (0, top):
+    for value in (0, top // 2, top) if top % 2 == 0 else (0, top):
         y = BAR_TOP + BAR_HEIGHT - value * BAR_HEIGHT / top
         css = "axis" if value == 0 else "grid"
         parts.append(_line(BAR_LEFT, BAR_LEFT + width, y, css))
         parts.append(_text(BAR_LEFT - 4, y + 4, f"{value:,}", anchor="end"))
-    return Markup("").join(parts)
+    return "".join(parts)
 
 
 def _bar_summary(series, total: int, unit: str) -> str:
@@ -259,24 +276,38 @@ def score_history(points: Sequence[ScorePoint], chart_id: str = "scores") -> Cha
     ]
     if len(points) > 1:
         line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        parts.append(Markup('<polyline points="{p}" class="line"/>').format(p=line))
+        parts.append(f'<polyline points="{line}" class="line"/>')
     parts += [_score_point(x, y, p) for (x, y), p in zip(coords, points, strict=True)]
+    parts.append(_score_legend(SCORE_TOP + SCORE_HEIGHT + 24))
     summary = _score_summary(points)
-    height = SCORE_TOP + SCORE_HEIGHT + 10
+    height = SCORE_TOP + SCORE_HEIGHT + 34
     title = "Quiz and exam scores over time"
-    svg = _svg(chart_id, SCORE_WIDTH, height, title, summary, Markup("").join(parts))
+    size = (SCORE_WIDTH, height)
+    svg = _svg(chart_id, "scores", size, title, summary, "".join(parts))
     headers = ("Day", "Pack", "Kind", "Score", "Result")
     return Chart(svg, summary, headers, tuple(_score_row(p) for p in points))
 
 
-def _score_point(x: float, y: float, point: ScorePoint) -> Markup:
+def _score_legend(y: float) -> str:
+    """Say which colour is which: practice quizzes and drills, mock exams."""
+    parts = []
+    for x, kind, label in (
+        (SCORE_LEFT + 10, "quiz", "Quiz"),
+        (110, "exam", "Mock exam"),
+    ):
+        parts.append(f'<circle cx="{x}" cy="{_n(y - 4)}" r="5" class="point {kind}"/>')
+        parts.append(_text(x + 9, y, label))
+    return "".join(parts)
+
+
+def _score_point(x: float, y: float, point: ScorePoint) -> str:
     kind = "exam" if point.mode == "exam" else "quiz"
     when = day_label(point.when.date())
     tip = f"{_mode_name(point.mode)}, {when}: {point.score:.0f}%"
-    return Markup(
-        '<circle cx="{x}" cy="{y}" r="5" class="point {kind}">'
-        "<title>{tip}</title></circle>"
-    ).format(x=round(x, 1), y=round(y, 1), kind=kind, tip=tip)
+    return (
+        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="5" class="point {kind}">'
+        f"<title>{escape(tip)}</title></circle>"
+    )
 
 
 def _score_row(point: ScorePoint) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Command-line groups: `users`, `content` (and `export` as it grows)."""
+"""Command-line groups: `users`, `content` and `export`."""
 
 from __future__ import annotations
 
@@ -10,17 +10,21 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from study.backup import register_backup
 from study.errors import DomainError
 from study.extensions import db
 
 users = AppGroup("users", help="Manage accounts.")
 content = AppGroup("content", help="Validate, import and dump content packs.")
+export = AppGroup("export", help="Export a pack to Anki or Moodle.")
 
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(users)
     app.cli.add_command(content)
+    app.cli.add_command(export)
+    register_backup(app)
 
 
 @users.command("create")
@@ -103,3 +107,37 @@ def dump_command(pack_id: str) -> None:
         raise click.ClickException(f"No pack with id {pack_id!r} is imported.")
     for row in rows:
         click.echo(json.dumps(row, ensure_ascii=False))
+
+
+def _export_source(pack_id: str):
+    from study.exports.source import load_pack
+
+    try:
+        return load_pack(db.session, pack_id)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+
+
+@export.command("anki")
+@click.argument("pack_id")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--base-url", help="Link each card to its note on this site.")
+def export_anki_command(pack_id: str, out: Path, base_url: str | None) -> None:
+    """Write a pack's cards as an Anki package (.apkg); re-exports update notes."""
+    from study.exports.anki import write_apkg
+
+    pack = _export_source(pack_id)
+    count = write_apkg(pack, out, base_url)
+    click.echo(f"Wrote {count} notes in {len(pack.topics)} topic decks to {out}.")
+
+
+@export.command("moodle")
+@click.argument("pack_id")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_moodle_command(pack_id: str, out: Path) -> None:
+    """Write a pack's quiz questions as Moodle XML, a category per topic."""
+    from study.exports.moodle import count_questions, quiz_xml
+
+    pack = _export_source(pack_id)
+    out.write_bytes(quiz_xml(pack))
+    click.echo(f"Wrote {count_questions(pack)} questions to {out}.")

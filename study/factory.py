@@ -11,6 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from study.config import PROJECT_ROOT, load_config
 from study.errors import DomainError
@@ -29,6 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if test_config:
         app.config.update(test_config)
+    # Before any route is added: ids in URLs stay within what a row can hold.
+    app.url_map.converters["int"] = DatabaseId
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -39,6 +42,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_filters(app)
     register_assets(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """An `<int:...>` URL part: a larger number than an id column holds is a 404
+    (SQLite and PostgreSQL would otherwise fail on it with a server error)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_template_filters(app: Flask) -> None:
@@ -89,11 +101,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the page and API blueprints."""
     from study.api import bp as api_bp
-    from study.web import auth, main, notes, progress, quiz, settings, study
+    from study.web import auth, main, notes, progress, quiz, settings, study, teams
 
     for blueprint in (main.bp, auth.bp, study.bp, settings.bp, notes.bp, quiz.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(progress.bp)
+    app.register_blueprint(teams.bp)
     app.register_blueprint(api_bp)
 
     @app.get("/healthz")

@@ -45,9 +45,9 @@ def wait_until_healthy(base: str, timeout: float = 30, process=None) -> None:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
         try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still booting
             pass
         time.sleep(0.1)
     raise TimeoutError(f"{base} did not become healthy in {timeout}s")
@@ -172,6 +172,7 @@ class PostgresCluster:
 
     directory: Path
     port: int
+    fsync: bool = False
 
     @property
     def url(self) -> str:
@@ -182,7 +183,7 @@ class PostgresCluster:
         """Run pg_ctl start / stop / restart on the cluster."""
         options = (
             f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c max_connections=100"
+            f"-c fsync={'on' if self.fsync else 'off'} -c max_connections=100"
         )
         _as_postgres(
             f"{PG_BIN}/pg_ctl -D {self.directory}/data -l {self.directory}/log "
@@ -191,14 +192,15 @@ class PostgresCluster:
 
 
 @contextmanager
-def postgres_cluster() -> Iterator[PostgresCluster]:
-    """Start a fresh PostgreSQL cluster (as scripts/with-postgres.sh does)."""
+def postgres_cluster(fsync: bool = False) -> Iterator[PostgresCluster]:
+    """Start a fresh PostgreSQL cluster (as scripts/with-postgres.sh does;
+    benchmarks keep fsync on)."""
     if not have_postgres():
         pytest.skip("PostgreSQL server binaries are not installed")
     directory = Path(tempfile.mkdtemp(prefix="shipshape-pg."))
     if os.getuid() == 0:
         shutil.chown(directory, "postgres")
-    cluster = PostgresCluster(directory, free_port())
+    cluster = PostgresCluster(directory, free_port(), fsync)
     try:
         _as_postgres(
             f"{PG_BIN}/initdb -D {directory}/data -U postgres -A trust --no-sync "

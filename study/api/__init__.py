@@ -12,5 +12,6 @@ from study.api import (  # noqa: E402,F401 - routes attach to bp
     quizzes,
     review,
     settings,
+    teams,
     tokens,
 )

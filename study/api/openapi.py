@@ -12,13 +12,13 @@ from zoneinfo import available_timezones
 from flask import Flask, current_app, jsonify
 
 from study.api import bp
+from study.api.payloads import MAX_ID
 from study.services.accounts import SETTING_RANGES
 from study.services.catalog import MAX_PAGE, MAX_PER_PAGE
 
 # The API refuses NUL characters (PostgreSQL cannot store them).
 NO_NUL = "^[^\\u0000]*$"
 NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
-MAX_ID = 2**31 - 1
 
 
 def ref(name: str) -> dict:
@@ -79,10 +79,11 @@ ERRORS = {
 
 
 def errors(*codes: str) -> dict:
-    """Return the error responses an operation can give."""
+    """Return the error responses an operation can give (any can be a 400: a
+    NUL character in the path or query is refused everywhere)."""
     return {
         code: {"$ref": f"#/components/responses/Error{code}"}
-        for code in ("401", *codes)
+        for code in sorted({"400", "401", *codes})
     }
 
 
@@ -337,6 +338,16 @@ SCHEMAS = {
     },
 }
 
+# An option id, several, a typed answer, or matched pairs (left id -> right id);
+# which of them fits depends on the question.
+ANSWER = {
+    "anyOf": [
+        {"type": "null"},
+        text(maxLength=500),
+        {"type": "array", "items": text()},
+        {"type": "object", "additionalProperties": text()},
+    ]
+}
 ATTEMPT_ID = "$response.body#/attempt_id"
 CREATED_ID = "$response.body#/id"
 
@@ -492,7 +503,7 @@ PATHS = {
                 **errors("400", "404", "409"),
             },
             parameters=[path_id("attempt_id"), path_id("position")],
-            requestBody=body(closed(obj([], answer={}))),
+            requestBody=body(closed(obj([], answer=ANSWER))),
         )
     },
     "/quizzes/{attempt_id}/submit": {
@@ -508,6 +519,7 @@ PATHS = {
                         answers={
                             "type": "object",
                             "propertyNames": {"pattern": "^[0-9]{1,9}$"},
+                            "additionalProperties": ANSWER,
                             "description": "Answers by question position",
                         },
                     )
@@ -517,9 +529,10 @@ PATHS = {
     },
     "/progress": {
         "get": operation(
-            "progress",
-            "The learner's progress",
-            {**ok("Progress figures", ref("Progress")), **errors()},
+            "progress_show",
+            "The learner's progress, over every pack or one",
+            {**ok("Progress figures", ref("Progress")), **errors("404")},
+            parameters=[query("pack", text(), "Only this pack")],
         )
     },
     "/settings": {

@@ -66,7 +66,7 @@ def stored_id(value: int, what: str) -> int:
 def int_arg(name: str, default: int) -> int:
     """Return a whole-number query parameter, refusing anything else."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise Invalid(f"{name} must be a whole number.")

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from study.errors import Conflict, Invalid, NotFound
 from study.models import ApiToken, User
 
 MIN_PASSWORD_LENGTH = 10
+LAST_USED_PRECISION = timedelta(minutes=1)
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 # Compared against when the email is unknown, so a failed login takes as long
@@ -199,13 +200,16 @@ def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     )
     if row is None or row.revoked_at is not None:
         return None
-    row.last_used_at = now
+    # A minute's precision is enough, and spares each API call a write.
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+        row.last_used_at = now
     return row.user
 
 
 def revoke_api_token(session: Session, user: User, token_id: int, now) -> None:
     """Revoke one of the user's tokens."""
-    row = session.get(ApiToken, token_id)
+    # Ids beyond a 32-bit integer cannot exist, and would overflow the driver.
+    row = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if row is None or row.user_id != user.id:
         raise NotFound("There is no such token.")
     row.revoked_at = now

@@ -259,11 +259,8 @@ def _card_ids(session: Session, keys: set[str]) -> dict[str, int]:
     ordered, found = sorted(keys), {}
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
-        found.update(
-            session.execute(
-                select(Card.key, Card.id).where(Card.key.in_(chunk))
-            ).tuples()
-        )
+        query = select(Card.key, Card.id).where(Card.key.in_(chunk))
+        found.update({key: card_id for key, card_id in session.execute(query)})
     return found
 
 

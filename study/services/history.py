@@ -103,7 +103,9 @@ def review_history(
         .where(*conditions)
     )
     total = session.scalar(
-        select(func.count()).select_from(query.with_only_columns(ReviewLog.id))
+        select(func.count()).select_from(
+            query.with_only_columns(ReviewLog.id).subquery()
+        )
     )
     pages = max(-(-(total or 0) // per_page), 1)
     page = min(max(page, 1), pages)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from fsrs import State
-from sqlalchemy import Date, and_, case, cast, func, literal_column, select
+from sqlalchemy import Date, and_, case, cast, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from study import progress, srs
@@ -107,25 +107,21 @@ def dashboard(
     )
 
 
+def _piecewise(column, shifts: list[tuple[datetime, int]], value):
+    """Return SQL choosing value(shift) by which piece the column's time falls in."""
+    later = [(column >= start, value(shift)) for start, shift in reversed(shifts[1:])]
+    first = value(shifts[0][1])
+    return case(*later, else_=first) if later else literal(first)
+
+
 def study_day_column(column, shifts: list[tuple[datetime, int]], dialect: str):
     """Return SQL for the study day of a UTC timestamp column, given the zone's
     shifts from `progress.day_shifts` (daylight saving time included)."""
-    first_shift = shifts[0][1]
     if dialect == "postgresql":
-        seconds = case(
-            *[(column >= start, shift) for start, shift in reversed(shifts[1:])],
-            else_=first_shift,
-        )
+        seconds = _piecewise(column, shifts, int)
         moment = func.timezone("UTC", column)
         return cast(moment + literal_column("INTERVAL '1 second'") * seconds, Date)
-    modifier = case(
-        *[
-            (column >= start, f"{shift:+d} seconds")
-            for start, shift in reversed(shifts[1:])
-        ],
-        else_=f"{first_shift:+d} seconds",
-    )
-    return func.date(column, modifier)
+    return func.date(column, _piecewise(column, shifts, lambda s: f"{s:+d} seconds"))
 
 
 def _as_date(value) -> date:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from study.extensions import db
 from study.models import Card, Pack
-from study.services import queue
+from study.services import queue, team_progress
 from study.web.clock import now
 
 bp = Blueprint("main", __name__)
@@ -40,6 +40,7 @@ def home():
         day=day,
         next_due=upcoming,
         first_run=day.new_done + day.reviews_done == 0 and not _has_studied(),
+        my_assignments=team_progress.my_assignments(db.session, current_user, moment),
     )
 
 

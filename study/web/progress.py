@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -108,9 +107,7 @@ def review_history():
     """List the learner's ratings, newest first, filtered by pack and topic."""
     pack = _pack_arg()
     topic = request.args.get("topic") or None
-    page = history.review_history(
-        db.session, current_user, pack, topic, _page_arg()
-    )
+    page = history.review_history(db.session, current_user, pack, topic, _page_arg())
     return render_template(
         "progress/history.html",
         result=page,
@@ -187,18 +184,7 @@ def import_backup():
     return render_template("progress/imported.html", report=report)
 
 
-def local_day(moment) -> str:
-    """Return a moment's study day in the learner's zone, as an ISO date."""
-    return srs.study_date(moment, current_user.timezone).isoformat()
-
-
 @bp.app_template_filter("percent")
 def percent(value: float | None) -> str:
     """Format a share (0 to 1) as a whole percentage, or a dash when unknown."""
     return "—" if value is None else f"{value * 100:.0f}%"
-
-
-@bp.app_template_filter("days")
-def days(value: float | None) -> str:
-    """Format a number of days as the rating buttons do (4d, 2mo)."""
-    return "—" if value is None else srs.short_interval(timedelta(days=value))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from sqlalchemy import select
+from werkzeug.routing.converters import NumberConverter
 
 from study.extensions import db
 from study.models import ApiToken, User
@@ -23,7 +24,7 @@ KNOWN_VALUES = {
     "position": 1,
     "filename": "app.css",
 }
-NUMERIC = ("IntegerConverter", "FloatConverter")
+NUMERIC = ("number",)
 PART = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
 
 
@@ -34,7 +35,7 @@ class Route:
     method: str
     rule: str
     endpoint: str
-    arguments: tuple[tuple[str, str], ...]  # (name, converter)
+    arguments: tuple[tuple[str, str], ...]  # (name, "number" or "text")
 
     @property
     def is_api(self) -> bool:
@@ -50,7 +51,8 @@ def routes(app: Flask, methods: tuple[str, ...]) -> list[Route]:
     found = []
     for rule in app.url_map.iter_rules():
         converters = {
-            name: type(conv).__name__ for name, conv in rule._converters.items()
+            name: "number" if isinstance(conv, NumberConverter) else "text"
+            for name, conv in rule._converters.items()
         }
         for method in sorted((rule.methods or set()) & set(methods)):
             found.append(

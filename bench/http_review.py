@@ -1,0 +1,266 @@
+"""Load the JSON API under gunicorn: concurrent learners fetch and rate cards.
+
+Usage: .venv/bin/python bench/http_review.py [--seconds 60] [--clients 16]
+           [--databases sqlite,postgresql] [--workers 2] [--threads 4]
+
+For each database: gunicorn (the `make serve` settings) on loopback, `--clients`
+learners with their own API token and a studied collection (`--cards` cards,
+`--due` of them due), each in a loop of GET /api/v1/review/next and
+POST /api/v1/review (rating Good, so a card leaves the queue) for `--seconds`.
+Prints requests/s, p50 and p99 latency, errors, then the same server's
+GET /healthz requests/s with the same clients, and checks that every
+acknowledged review is in the database exactly once. Targets: p99 <= 25 ms,
+zero errors. The clients run on the same machine as the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CLIENT_PROCESSES = 4
+
+
+def review_loop(port: int, token: str, deadline: float, out: dict) -> None:
+    """Fetch and rate cards until the deadline; record latencies and acks."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    while time.time() < deadline:
+        try:
+            started = time.perf_counter()
+            connection.request("GET", "/api/v1/review/next", headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            out["latency"].append(time.perf_counter() - started)
+            if response.status == 204:
+                out["empty"] += 1
+                return
+            if response.status != 200:
+                out["errors"].append(response.status)
+                continue
+            card = json.loads(body)["card"]
+            payload = {
+                "card_id": card["id"],
+                "rating": 3,
+                "review_id": card["review_id"],
+                "duration_ms": 3000,
+            }
+            started = time.perf_counter()
+            connection.request(
+                "POST", "/api/v1/review", body=json.dumps(payload), headers=headers
+            )
+            response = connection.getresponse()
+            answer = response.read()
+            out["latency"].append(time.perf_counter() - started)
+            if response.status != 200:
+                out["errors"].append(response.status)
+            else:
+                json.loads(answer)
+                out["acks"].append((token, card["review_id"]))
+        except (OSError, http.client.HTTPException) as error:
+            out["errors"].append(type(error).__name__)
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+
+def healthz_loop(port: int, _token: str, deadline: float, out: dict) -> None:
+    """Call /healthz until the deadline."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.time() < deadline:
+        started = time.perf_counter()
+        try:
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as error:
+            out["errors"].append(type(error).__name__)
+            connection.close()
+            continue
+        out["latency"].append(time.perf_counter() - started)
+        if response.status != 200:
+            out["errors"].append(response.status)
+
+
+LOOPS = {"review": review_loop, "healthz": healthz_loop}
+
+
+def client_process(args: tuple) -> dict:
+    """Run one thread per token; return what they saw."""
+    kind, port, tokens, deadline = args
+    out = {"latency": [], "errors": [], "acks": [], "empty": 0}
+    threads = [
+        threading.Thread(target=LOOPS[kind], args=(port, token, deadline, out))
+        for token in tokens
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return out
+
+
+def run_load(kind: str, port: int, tokens: list[str], seconds: float) -> dict:
+    """Run the clients in a few processes (one thread per learner)."""
+    groups = [tokens[i::CLIENT_PROCESSES] for i in range(CLIENT_PROCESSES)]
+    deadline = time.time() + seconds
+    with multiprocessing.get_context("fork").Pool(CLIENT_PROCESSES) as pool:
+        parts = pool.map(
+            client_process, [(kind, port, g, deadline) for g in groups if g]
+        )
+    total = {"latency": [], "errors": [], "acks": [], "empty": 0}
+    for part in parts:
+        for key in ("latency", "errors", "acks"):
+            total[key].extend(part[key])
+        total["empty"] += part["empty"]
+    total["seconds"] = seconds
+    return total
+
+
+def prepare(url: str, directory: Path, args) -> dict[str, str]:
+    """Migrate, import a generated pack, and create one learner per client with
+    every card studied, `--due` of them due, and an API token."""
+    from sqlalchemy import select, text
+
+    from bench.benchdata import (
+        add_card_states,
+        make_app,
+        new_learner,
+        now_utc,
+        write_pack,
+    )
+    from study.extensions import db
+    from study.models import Card
+    from study.packs.importer import import_packs
+    from study.services.accounts import create_api_token
+
+    app = make_app(url)
+    tokens = {}
+    with app.app_context():
+        import_packs(db.session, write_pack(directory, args.cards))
+        card_ids = list(db.session.scalars(select(Card.id).order_by(Card.position)))
+        for n in range(args.clients):
+            user = new_learner(db.session, f"client{n}@example.com")
+            user.new_cards_per_day = 20  # the default; no new cards are left anyway
+            add_card_states(db.session, user.id, card_ids, args.due, now_utc())
+            tokens[create_api_token(db.session, user, "bench")] = user.id
+        if url.startswith("postgresql"):
+            db.session.execute(text("ANALYZE"))  # as autovacuum would by now
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return tokens
+
+
+def check_acks(url: str, tokens: dict[str, int], acks: list) -> str:
+    """Say whether every acknowledged review is stored exactly once."""
+    from sqlalchemy import create_engine, func, select
+
+    from study.config import engine_options
+    from study.models import ReviewLog
+
+    engine = create_engine(url, **engine_options(url))
+    with engine.connect() as connection:
+        stored = dict(
+            connection.execute(
+                select(ReviewLog.user_id, func.count())
+                .where(ReviewLog.undone.is_(False))
+                .group_by(ReviewLog.user_id)
+            ).all()
+        )
+        duplicates = connection.execute(
+            select(func.count()).select_from(
+                select(ReviewLog.user_id, ReviewLog.review_id)
+                .group_by(ReviewLog.user_id, ReviewLog.review_id)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        ).scalar()
+    engine.dispose()
+    expected: dict[int, int] = {}
+    for token, _review_id in set(acks):
+        expected[tokens[token]] = expected.get(tokens[token], 0) + 1
+    ok = stored == expected and duplicates == 0
+    return (
+        f"acknowledged {len(set(acks)):,}, stored {sum(stored.values()):,}, "
+        f"duplicates {duplicates}: {'OK' if ok else 'MISMATCH'}"
+    )
+
+
+def report(name: str, result: dict) -> float:
+    """Print one load's figures; return its requests/s."""
+    latency = sorted(result["latency"])
+    rate = len(latency) / result["seconds"]
+    p50 = statistics.median(latency) * 1000 if latency else float("nan")
+    p99 = latency[round(0.99 * (len(latency) - 1))] * 1000 if latency else float("nan")
+    errors = len(result["errors"])
+    kinds = sorted({str(e) for e in result["errors"]})
+    print(
+        f"  {name}: {rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+        f"errors {errors}{' ' + ', '.join(kinds) if kinds else ''}",
+        flush=True,
+    )
+    return rate
+
+
+def bench_database(kind: str, args) -> None:
+    """Serve one database and load it."""
+    from bench.benchdata import database
+    from tests.servers import app_env, gunicorn
+
+    with tempfile.TemporaryDirectory(prefix="shipshape-bench.") as tmp:
+        directory = Path(tmp)
+        with database(kind, directory) as url:
+            tokens = prepare(url, directory, args)
+            env = app_env(url, ACCESS_LOG="/dev/null")
+            with gunicorn(env, workers=args.workers, threads=args.threads) as base:
+                port = int(base.rsplit(":", 1)[1])
+                print(
+                    f"{kind}: gunicorn {args.workers} workers x {args.threads} "
+                    f"threads, {args.clients} clients, {args.seconds}s",
+                    flush=True,
+                )
+                result = run_load("review", port, list(tokens), args.seconds)
+                review_rate = report("next card + review", result)
+                if result["empty"]:
+                    print(f"  ({result['empty']} clients ran out of cards)")
+                health = run_load("healthz", port, list(tokens), args.healthz_seconds)
+                health_rate = report("/healthz", health)
+                print(
+                    f"  review loop throughput = {review_rate / health_rate:.0%} "
+                    "of /healthz"
+                )
+            print(f"  {check_acks(url, tokens, result['acks'])}", flush=True)
+
+
+def main() -> None:
+    """Load each database in turn."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--healthz-seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--cards", type=int, default=2_000)
+    parser.add_argument("--due", type=int, default=1_500)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    from bench.benchdata import machine
+
+    print(f"machine: {machine()}")
+    for kind in args.databases.split(","):
+        bench_database(kind.strip(), args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,384 @@
+"""The OpenAPI description of the team endpoints, added to the API's document.
+
+Kept beside the endpoints so the two change together; `register()` adds these
+paths and schemas to `study.api.openapi`, which serves the whole document.
+"""
+
+from __future__ import annotations
+
+from study.api import openapi
+from study.api.openapi import (
+    CREATED_ID,
+    body,
+    closed,
+    errors,
+    json_content,
+    link,
+    nullable,
+    obj,
+    ok,
+    operation,
+    path_id,
+    query,
+    ref,
+    text,
+)
+from study.services.team_invites import INVITE_EMAIL_PATTERN, MAX_INVITE_DAYS
+from study.services.teams import MAX_NAME, TEAM_NAME_PATTERN
+from study.teams import ROLES, SORT_KEYS, STATUS_ORDER
+
+TEAM_ID = path_id("team_id")
+USER_ID = path_id("user_id")
+ASSIGNMENT_ID = path_id("assignment_id")
+BOOLEAN = {"type": "boolean"}
+INTEGER = {"type": "integer"}
+SHARE = {"type": "number", "minimum": 0, "maximum": 1}
+
+
+def refused(*codes: str) -> dict:
+    """Return the error responses, with 403 for what members may not do."""
+    found = errors(*(code for code in codes if code != "403"))
+    if "403" in codes:
+        found["403"] = {
+            "description": "Only the team's managers may do this",
+            "content": json_content(ref("Error")),
+        }
+    return dict(sorted(found.items()))
+
+
+def array(item: dict) -> dict:
+    """Return an array schema."""
+    return {"type": "array", "items": item}
+
+
+# At least one goal: a schema-valid request is one the service accepts.
+GOALS = {
+    **closed(obj([], all_cards_studied=BOOLEAN, exam_passed=BOOLEAN)),
+    "description": "Missing flags are false; at least one must be true",
+    "anyOf": [
+        obj(["all_cards_studied"], all_cards_studied={"const": True}),
+        obj(["exam_passed"], exam_passed={"const": True}),
+    ],
+}
+ASSIGNMENT_FIELDS = {
+    "pack": text(minLength=1, description="A pack id, as listed by GET /packs"),
+    "topics": nullable(array(text())),
+    "due": text(format="date", description="The due date, YYYY-MM-DD"),
+    "goals": GOALS,
+}
+TEAM_NAME = text(pattern=TEAM_NAME_PATTERN, maxLength=MAX_NAME)
+
+SCHEMAS = {
+    "Team": obj(
+        ["id", "name", "role", "member_count", "leaderboard_enabled", "created_at"],
+        id=INTEGER,
+        name=text(),
+        role=nullable({"enum": list(ROLES)}),
+        member_count={"type": "integer", "minimum": 0},
+        leaderboard_enabled=BOOLEAN,
+        created_at=text(format="date-time"),
+    ),
+    "Assignment": obj(
+        ["id", "pack", "topics", "due", "goals", "created_at"],
+        id=INTEGER,
+        pack=text(),
+        topics=nullable(array(text())),
+        due=text(format="date"),
+        goals=obj(
+            ["all_cards_studied", "exam_passed"],
+            all_cards_studied=BOOLEAN,
+            exam_passed=BOOLEAN,
+        ),
+        created_at=text(format="date-time"),
+    ),
+    "TeamMember": obj(
+        ["user_id", "display_name", "email", "role", "joined_at"],
+        user_id=INTEGER,
+        display_name=text(),
+        email=text(),
+        role={"enum": list(ROLES)},
+        joined_at=text(format="date-time"),
+    ),
+    "MemberProgress": obj(
+        [
+            "user_id",
+            "display_name",
+            "cards_studied",
+            "cards_total",
+            "mastery",
+            "topics",
+            "best_exam_score",
+            "exam_passed",
+            "last_active",
+            "progress",
+            "status",
+        ],
+        user_id=INTEGER,
+        display_name=text(),
+        email=text(description="Managers only"),
+        role={"enum": list(ROLES)},
+        cards_studied={"type": "integer", "minimum": 0},
+        cards_total={"type": "integer", "minimum": 0},
+        mastery=SHARE,
+        topics=array(
+            obj(
+                ["id", "title", "cards", "mastered", "mastery"],
+                id=text(),
+                title=text(),
+                cards={"type": "integer", "minimum": 0},
+                mastered={"type": "integer", "minimum": 0},
+                mastery=SHARE,
+            )
+        ),
+        best_exam_score=nullable({"type": "number"}),
+        exam_passed=BOOLEAN,
+        last_active=nullable(text(format="date-time")),
+        progress=SHARE,
+        status={"enum": list(STATUS_ORDER)},
+    ),
+    "TeamDetail": {
+        "allOf": [
+            ref("Team"),
+            obj(
+                ["managers", "assignments"],
+                managers=array(text()),
+                assignments=array(ref("Assignment")),
+                members=array(ref("TeamMember")),
+                invites=array(
+                    obj(
+                        ["id", "email", "expires_at"],
+                        id=INTEGER,
+                        email=nullable(text()),
+                        expires_at=text(format="date-time"),
+                    )
+                ),
+            ),
+        ]
+    },
+    "TeamProgress": obj(
+        ["team", "assignments"],
+        team=obj(["id", "name"], id=INTEGER, name=text()),
+        assignments=array(
+            {
+                "allOf": [
+                    ref("Assignment"),
+                    obj(
+                        ["cards_total", "days_left", "members"],
+                        cards_total={"type": "integer", "minimum": 0},
+                        days_left=INTEGER,
+                        members=array(ref("MemberProgress")),
+                    ),
+                ]
+            }
+        ),
+    ),
+}
+
+TEAM_LINKS = {
+    "Show": link("teams_show", team_id=CREATED_ID),
+    "Assignments": link("assignments_list", team_id=CREATED_ID),
+    "Assign": link("assignments_create", team_id=CREATED_ID),
+    "Invite": link("teams_invite", team_id=CREATED_ID),
+    "Progress": link("teams_progress", team_id=CREATED_ID),
+}
+
+PATHS = {
+    "/teams": {
+        "get": operation(
+            "teams_list",
+            "My teams (every team for a site admin)",
+            {
+                **ok("The teams", obj(["teams"], teams=array(ref("Team")))),
+                **refused(),
+            },
+        ),
+        "post": operation(
+            "teams_create",
+            "Create a team; its creator becomes its manager",
+            {**ok("The new team", ref("Team"), "201", **TEAM_LINKS), **refused()},
+            requestBody=body(closed(obj(["name"], name=TEAM_NAME))),
+        ),
+    },
+    "/teams/join": {
+        "post": operation(
+            "teams_join",
+            "Join a team with an invite link's token (each link works once)",
+            {
+                **ok(
+                    "The team joined",
+                    {
+                        "allOf": [
+                            ref("Team"),
+                            obj(["already_member"], already_member=BOOLEAN),
+                        ]
+                    },
+                ),
+                **refused("404", "409"),
+            },
+            requestBody=body(closed(obj(["token"], token=text()))),
+        )
+    },
+    "/teams/{team_id}": {
+        "get": operation(
+            "teams_show",
+            "A team: assignments; for managers also members and open invites",
+            {**ok("The team", ref("TeamDetail")), **refused("404")},
+            parameters=[TEAM_ID],
+        ),
+        "patch": operation(
+            "teams_update",
+            "Rename a team or turn its leaderboard on or off",
+            {**ok("The team", ref("Team")), **refused("403", "404")},
+            parameters=[TEAM_ID],
+            requestBody=body(
+                closed(obj([], name=TEAM_NAME, leaderboard_enabled=BOOLEAN))
+            ),
+        ),
+        "delete": operation(
+            "teams_delete",
+            "Delete a team with its invites and assignments",
+            {"204": {"description": "Deleted"}, **refused("403", "404")},
+            parameters=[TEAM_ID],
+        ),
+    },
+    "/teams/{team_id}/invites": {
+        "post": operation(
+            "teams_invite",
+            "Create a single-use invite link, or invite an account by email",
+            {
+                **ok(
+                    "The invite (a link's token is shown only here)",
+                    obj(
+                        ["id", "expires_at"],
+                        id=INTEGER,
+                        token=text(),
+                        url=text(),
+                        email=text(),
+                        expires_at=text(format="date-time"),
+                    ),
+                    "201",
+                ),
+                **refused("403", "404", "409"),
+            },
+            parameters=[TEAM_ID],
+            requestBody=body(
+                closed(
+                    obj(
+                        [],
+                        email=text(pattern=INVITE_EMAIL_PATTERN, maxLength=254),
+                        days={
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": MAX_INVITE_DAYS,
+                        },
+                    )
+                )
+            ),
+        )
+    },
+    "/teams/{team_id}/members/{user_id}": {
+        "delete": operation(
+            "teams_remove_member",
+            "Remove a member (managers), or leave the team (my own id)",
+            {
+                "204": {"description": "Gone from the team"},
+                **refused("403", "404", "409"),
+            },
+            parameters=[TEAM_ID, USER_ID],
+        )
+    },
+    "/teams/{team_id}/members/{user_id}/promote": {
+        "post": operation(
+            "teams_promote",
+            "Make a member a manager",
+            {**ok("The member", ref("TeamMember")), **refused("403", "404", "409")},
+            parameters=[TEAM_ID, USER_ID],
+        )
+    },
+    "/teams/{team_id}/members/{user_id}/demote": {
+        "post": operation(
+            "teams_demote",
+            "Make a manager a member again (a team keeps one manager)",
+            {**ok("The member", ref("TeamMember")), **refused("403", "404", "409")},
+            parameters=[TEAM_ID, USER_ID],
+        )
+    },
+    "/teams/{team_id}/assignments": {
+        "get": operation(
+            "assignments_list",
+            "A team's assignments, each with my own progress if I am a member",
+            {
+                **ok(
+                    "The assignments",
+                    obj(
+                        ["assignments"],
+                        assignments=array(
+                            {
+                                "allOf": [
+                                    ref("Assignment"),
+                                    obj(
+                                        ["my_progress"],
+                                        my_progress=nullable(ref("MemberProgress")),
+                                    ),
+                                ]
+                            }
+                        ),
+                    ),
+                ),
+                **refused("404"),
+            },
+            parameters=[TEAM_ID],
+        ),
+        "post": operation(
+            "assignments_create",
+            "Assign a pack (or some topics) with a due date and goals",
+            {
+                **ok("The assignment", ref("Assignment"), "201"),
+                **refused("403", "404", "409"),
+            },
+            parameters=[TEAM_ID],
+            requestBody=body(closed(obj(["pack", "due"], **ASSIGNMENT_FIELDS))),
+        ),
+    },
+    "/teams/{team_id}/assignments/{assignment_id}": {
+        "patch": operation(
+            "assignments_update",
+            "Change an assignment's pack, topics, due date or goals",
+            {
+                **ok("The assignment", ref("Assignment")),
+                **refused("403", "404", "409"),
+            },
+            parameters=[TEAM_ID, ASSIGNMENT_ID],
+            requestBody=body(closed(obj([], **ASSIGNMENT_FIELDS))),
+        ),
+        "delete": operation(
+            "assignments_delete",
+            "Delete an assignment",
+            {"204": {"description": "Deleted"}, **refused("403", "404")},
+            parameters=[TEAM_ID, ASSIGNMENT_ID],
+        ),
+    },
+    "/teams/{team_id}/progress": {
+        "get": operation(
+            "teams_progress",
+            "The manager's view: every member's row on each assignment",
+            {**ok("Rows by assignment", ref("TeamProgress")), **refused("403", "404")},
+            parameters=[
+                TEAM_ID,
+                query(
+                    "assignment",
+                    {"type": "integer", "minimum": 1, "maximum": openapi.MAX_ID},
+                    "Only this assignment",
+                ),
+                query("sort", {"enum": list(SORT_KEYS)}, "Column to sort by"),
+                query("dir", {"enum": ["asc", "desc"]}, "Sort direction"),
+            ],
+        )
+    },
+}
+
+
+def register() -> None:
+    """Add the team endpoints to the served OpenAPI document."""
+    openapi.SCHEMAS.update(SCHEMAS)
+    openapi.PATHS.update(PATHS)

@@ -1,0 +1,253 @@
+"""The team endpoints of the JSON API: the same rules as the pages, JSON errors."""
+
+from datetime import date
+
+import pytest
+
+from study.extensions import db
+from study.models import User
+from study.services import accounts
+from tests.conftest import at
+from tests.team_helpers import add_user, exam, study
+
+NOW = at(2026, 3, 10, 12, 0)
+
+
+@pytest.fixture
+def api(app, starter):
+    """Accounts with API tokens; call(name, method, path, json) uses one."""
+    app.config["FIXED_NOW"] = lambda: NOW
+    tokens = {}
+    ids = {}
+    with app.app_context():
+        for name, email, admin in (
+            ("manager", "mia@example.com", False),
+            ("ann", "ann@example.com", False),
+            ("bob", "bob@example.com", False),
+            ("outsider", "otto@example.com", False),
+            ("admin", "ada@example.com", True),
+        ):
+            user = add_user(email, name.title(), is_admin=admin)
+            ids[name] = user.id
+            tokens[name] = accounts.create_api_token(db.session, user, "test")
+        db.session.remove()
+    client = app.test_client()
+
+    def call(name, method, path, json=None):
+        headers = {"Authorization": f"Bearer {tokens[name]}"}
+        return client.open(f"/api/v1{path}", method=method, json=json, headers=headers)
+
+    call.ids = ids
+    yield call
+    app.config.pop("FIXED_NOW", None)
+
+
+@pytest.fixture
+def team(api):
+    """A team of the manager that Ann joined by link; its id."""
+    created = api("manager", "POST", "/teams", {"name": "Platform crew"})
+    assert created.status_code == 201
+    team_id = created.get_json()["id"]
+    invite = api("manager", "POST", f"/teams/{team_id}/invites", {})
+    assert invite.status_code == 201
+    joined = api("ann", "POST", "/teams/join", {"token": invite.get_json()["token"]})
+    assert joined.status_code == 200
+    return team_id
+
+
+def test_create_list_and_show(api, team):
+    listed = api("ann", "GET", "/teams").get_json()["teams"]
+    assert [(t["name"], t["role"], t["member_count"]) for t in listed] == [
+        ("Platform crew", "member", 2)
+    ]
+    shown = api("manager", "GET", f"/teams/{team}").get_json()
+    assert {m["email"] for m in shown["members"]} == {
+        "mia@example.com",
+        "ann@example.com",
+    }
+    as_member = api("ann", "GET", f"/teams/{team}").get_json()
+    assert "members" not in as_member and "invites" not in as_member
+    assert as_member["managers"] == ["Manager"]
+    assert api("outsider", "GET", "/teams").get_json() == {"teams": []}
+    assert [t["name"] for t in api("admin", "GET", "/teams").get_json()["teams"]] == [
+        "Platform crew"
+    ]
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"name": ""}, {"name": 5}, {"name": "x" * 81}, {"name": "A", "x": 1}]
+)
+def test_create_refuses_bad_bodies(api, body):
+    response = api("manager", "POST", "/teams", body)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid"
+
+
+def test_invites_join_and_refusals(api, team):
+    invite = api("manager", "POST", f"/teams/{team}/invites", {"days": 2}).get_json()
+    assert invite["url"].endswith(f"/teams/join/{invite['token']}")
+    assert invite["expires_at"].startswith("2026-03-12")
+    joined = api("bob", "POST", "/teams/join", {"token": invite["token"]})
+    assert joined.get_json()["role"] == "member"
+    used = api("outsider", "POST", "/teams/join", {"token": invite["token"]})
+    assert used.status_code == 409
+    unknown = api("outsider", "POST", "/teams/join", {"token": "not-a-real-token"})
+    assert unknown.status_code == 404
+    assert api("outsider", "POST", "/teams/join", {"token": 5}).status_code == 400
+    by_member = api("ann", "POST", f"/teams/{team}/invites", {})
+    assert by_member.status_code == 403
+    by_outsider = api("outsider", "POST", f"/teams/{team}/invites", {})
+    assert by_outsider.status_code == 404
+    too_long = api("manager", "POST", f"/teams/{team}/invites", {"days": 90})
+    assert too_long.status_code == 400
+
+
+def test_email_invite_gives_no_link(api, team):
+    response = api(
+        "manager", "POST", f"/teams/{team}/invites", {"email": "otto@example.com"}
+    )
+    assert response.status_code == 201
+    assert "token" not in response.get_json() and "url" not in response.get_json()
+
+
+def test_promote_demote_remove_and_leave(api, team):
+    ann = api.ids["ann"]
+    promoted = api("manager", "POST", f"/teams/{team}/members/{ann}/promote")
+    assert promoted.get_json()["role"] == "manager"
+    demoted = api("ann", "POST", f"/teams/{team}/members/{api.ids['manager']}/demote")
+    assert demoted.get_json()["role"] == "member"
+    last = api("ann", "POST", f"/teams/{team}/members/{ann}/demote")
+    assert last.status_code == 409
+    assert api("manager", "DELETE", f"/teams/{team}/members/{ann}").status_code == 403
+    left = api("manager", "DELETE", f"/teams/{team}/members/{api.ids['manager']}")
+    assert left.status_code == 204
+    assert api("manager", "GET", f"/teams/{team}").status_code == 404
+    missing = api("ann", "DELETE", f"/teams/{team}/members/{api.ids['bob']}")
+    assert missing.status_code == 404
+
+
+def test_assignments_crud_and_my_progress(app, api, team):
+    body = {"pack": "starter", "due": "2026-03-20", "topics": ["basics"]}
+    made = api("manager", "POST", f"/teams/{team}/assignments", body)
+    assert made.status_code == 201
+    made = made.get_json()
+    assert made["goals"] == {"all_cards_studied": True, "exam_passed": False}
+    assert made["topics"] == ["basics"] and made["due"] == "2026-03-20"
+    with app.app_context():
+        study(db.session.get(User, api.ids["ann"]), 3, NOW)
+        db.session.remove()
+    listed = api("ann", "GET", f"/teams/{team}/assignments").get_json()["assignments"]
+    mine = listed[0]["my_progress"]
+    assert mine["cards_studied"] == 3 and mine["cards_total"] == 7
+    assert "email" not in mine
+    changed = api(
+        "manager",
+        "PATCH",
+        f"/teams/{team}/assignments/{made['id']}",
+        {"goals": {"exam_passed": True}, "topics": None},
+    ).get_json()
+    assert changed["goals"] == {"all_cards_studied": False, "exam_passed": True}
+    assert changed["topics"] is None
+    assert (
+        api("ann", "DELETE", f"/teams/{team}/assignments/{made['id']}").status_code
+        == 403
+    )
+    assert (
+        api("manager", "DELETE", f"/teams/{team}/assignments/{made['id']}").status_code
+        == 204
+    )
+    assert api("manager", "GET", f"/teams/{team}/assignments").get_json() == {
+        "assignments": []
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"pack": "starter"},
+        {"pack": "starter", "due": "tomorrow"},
+        {"pack": "starter", "due": "2026-03-01"},
+        {"pack": "starter", "due": "2026-03-20", "topics": ["nope"]},
+        {"pack": "starter", "due": "2026-03-20", "goals": {}},
+        {"pack": "starter", "due": "2026-03-20", "goals": []},
+        {"pack": "starter", "due": "2026-03-20", "goals": {"extra": True}},
+        {"pack": "starter", "due": "2026-03-20", "goals": {"exam_passed": "y"}},
+        {"pack": ["starter"], "due": 20260320},
+    ],
+)
+def test_bad_assignments_get_400(api, team, body):
+    response = api("manager", "POST", f"/teams/{team}/assignments", body)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"]["message"]
+
+
+def test_unknown_pack_is_not_found(api, team):
+    body = {"pack": "nope", "due": "2026-03-20"}
+    response = api("manager", "POST", f"/teams/{team}/assignments", body)
+    assert response.status_code == 404
+
+
+def test_progress_is_for_managers_and_sorted(app, api, team):
+    api(
+        "manager",
+        "POST",
+        f"/teams/{team}/assignments",
+        {"pack": "starter", "due": "2026-03-20", "goals": {"exam_passed": True}},
+    )
+    with app.app_context():
+        exam(db.session.get(User, api.ids["ann"]), 72.0, True, NOW)
+        db.session.remove()
+    response = api("manager", "GET", f"/teams/{team}/progress?sort=exam&dir=desc")
+    assert response.status_code == 200
+    (view,) = response.get_json()["assignments"]
+    assert [m["display_name"] for m in view["members"]] == ["Ann", "Manager"]
+    ann = view["members"][0]
+    assert ann["status"] == "done" and ann["best_exam_score"] == 72.0
+    assert ann["last_active"].startswith("2026-03-10")
+    assert view["days_left"] == 10 and view["cards_total"] == 13
+    assert api("ann", "GET", f"/teams/{team}/progress").status_code == 403
+    assert api("outsider", "GET", f"/teams/{team}/progress").status_code == 404
+    assert api("admin", "GET", f"/teams/{team}/progress").status_code == 200
+    bad = api("manager", "GET", f"/teams/{team}/progress?sort=password")
+    assert bad.status_code == 400
+    missing = api("manager", "GET", f"/teams/{team}/progress?assignment=x")
+    assert missing.status_code == 404
+
+
+def test_settings_and_delete(api, team):
+    changed = api(
+        "manager", "PATCH", f"/teams/{team}", {"leaderboard_enabled": True}
+    ).get_json()
+    assert changed["leaderboard_enabled"] is True
+    refused = api("manager", "PATCH", f"/teams/{team}", {"leaderboard_enabled": "on"})
+    assert refused.status_code == 400
+    assert api("ann", "DELETE", f"/teams/{team}").status_code == 403
+    assert api("admin", "DELETE", f"/teams/{team}").status_code == 204
+    assert api("manager", "GET", f"/teams/{team}").status_code == 404
+
+
+@pytest.mark.parametrize("team_id", [0, 2**31, 2**63])
+def test_impossible_ids_are_not_found(api, team_id):
+    assert api("manager", "GET", f"/teams/{team_id}").status_code == 404
+    assert api("manager", "GET", f"/teams/{team_id}/progress").status_code == 404
+
+
+def test_session_cookie_writes_need_csrf(logged_in):
+    refused = logged_in.client.post("/api/v1/teams", json={"name": "No token"})
+    assert refused.status_code == 400
+    made = logged_in.api("POST", "/api/v1/teams", {"name": "With token"})
+    assert made.status_code == 201
+
+
+def test_anonymous_gets_401(client):
+    assert client.get("/api/v1/teams").status_code == 401
+
+
+def test_due_dates_are_plain_dates(api, team):
+    made = api(
+        "manager",
+        "POST",
+        f"/teams/{team}/assignments",
+        {"pack": "starter", "due": date(2026, 4, 1).isoformat()},
+    ).get_json()
+    assert made["due"] == "2026-04-01"

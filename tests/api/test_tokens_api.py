@@ -1,0 +1,54 @@
+"""The token endpoints: a learner lists, creates and revokes their own tokens."""
+
+from sqlalchemy import select
+
+from study.extensions import db
+from study.models import ApiToken
+from tests.conftest import make_user
+
+
+def test_create_shows_the_token_once_and_it_works(app, logged_in):
+    created = logged_in.api("POST", "/api/v1/tokens", {"name": "laptop script"})
+    assert created.status_code == 201
+    body = created.get_json()
+    assert body["name"] == "laptop script" and body["token"].startswith("ss_")
+    listed = logged_in.get("/api/v1/tokens").get_json()["tokens"]
+    assert [t["id"] for t in listed] == [body["id"]]
+    assert "token" not in listed[0]
+    with app.app_context():
+        stored = db.session.scalars(select(ApiToken)).one()
+        assert body["token"] not in stored.token_hash
+    bearer = app.test_client().get(
+        "/api/v1/settings", headers={"Authorization": f"Bearer {body['token']}"}
+    )
+    assert bearer.get_json()["email"] == "learner@example.com"
+
+
+def test_revoked_tokens_stop_working_and_leave_the_list(app, logged_in):
+    body = logged_in.api("POST", "/api/v1/tokens", {}).get_json()
+    assert body["name"] == "API token"
+    assert logged_in.api("DELETE", f"/api/v1/tokens/{body['id']}").status_code == 204
+    assert logged_in.get("/api/v1/tokens").get_json()["tokens"] == []
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    assert app.test_client().get("/api/v1/packs", headers=headers).status_code == 401
+
+
+def test_another_learners_token_cannot_be_revoked(app, logged_in):
+    from study.models import User
+    from study.services.accounts import issue_api_token
+
+    other = make_user(app, "other@example.com")
+    with app.app_context():
+        row, token = issue_api_token(db.session, db.session.get(User, other), "theirs")
+        token_id = row.id
+    assert logged_in.api("DELETE", f"/api/v1/tokens/{token_id}").status_code == 404
+    assert logged_in.api("DELETE", "/api/v1/tokens/99999999999").status_code == 404
+    headers = {"Authorization": f"Bearer {token}"}
+    assert app.test_client().get("/api/v1/packs", headers=headers).status_code == 200
+
+
+def test_bad_names_and_unknown_fields_are_refused(logged_in):
+    for payload in ({"name": ""}, {"name": "x" * 81}, {"name": 7}, {"nmae": "typo"}):
+        response = logged_in.api("POST", "/api/v1/tokens", payload)
+        assert response.status_code == 400, payload
+        assert response.get_json()["error"]["message"]
