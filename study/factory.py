@@ -169,8 +169,16 @@ CSP = (
 )
 
 
+def refuse_nul_bytes() -> None:
+    """Refuse text containing NUL characters, which PostgreSQL cannot store."""
+    values = [*request.args.values(), *request.form.values(), request.path]
+    if any("\x00" in value for value in values):
+        raise DomainError("Text may not contain NUL characters.")
+
+
 def register_security_headers(app: Flask) -> None:
     """Send the security headers with every response."""
+    app.before_request(refuse_nul_bytes)
 
     @app.after_request
     def security_headers(response):
