@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -218,9 +218,7 @@ def revoke_api_token(session: Session, user: User, token_id: int, now) -> None:
 
 def find_user(session: Session, email: str) -> User:
     """Return the user with this email or raise NotFound."""
-    user = session.scalar(
-        select(User).where(func.lower(User.email) == normalize_email(email))
-    )
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None:
         raise NotFound(f"No user with email {email}.")
     return user
