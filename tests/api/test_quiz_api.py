@@ -21,10 +21,7 @@ def test_submit_grades_and_explains(logged_in, starter):
     ).get_json()
     attempt = body["attempt_id"]
     first = body["questions"][0]
-    if "options" in first:
-        answer = first["options"][0]["id"]
-    else:
-        answer = {} if first["kind"] == "matching" else "x"
+    answer = _an_answer_for(first)
     saved = logged_in.api(
         "PUT", f"/api/v1/quizzes/{attempt}/answers/1", {"answer": answer}
     )
@@ -40,6 +37,34 @@ def test_submit_grades_and_explains(logged_in, starter):
         "PUT", f"/api/v1/quizzes/{attempt}/answers/1", {"answer": answer}
     )
     assert again.status_code == 409
+
+
+def _an_answer_for(question: dict):
+    """Return a well-formed (not necessarily right) answer for any question kind."""
+    kind = question["kind"]
+    if kind == "multiple":
+        return [question["options"][0]["id"]]
+    if kind in ("single", "truefalse"):
+        return question["options"][0]["id"]
+    if kind == "matching":
+        return {question["left"][0]["id"]: question["right"][0]["id"]}
+    return "x"
+
+
+def test_every_kind_accepts_a_well_formed_answer(logged_in, starter):
+    body = logged_in.api(
+        "POST", "/api/v1/quizzes", {"pack": "starter", "mode": "practice", "count": 50}
+    ).get_json()
+    kinds = set()
+    for position, question in enumerate(body["questions"], start=1):
+        kinds.add(question["kind"])
+        saved = logged_in.api(
+            "PUT",
+            f"/api/v1/quizzes/{body['attempt_id']}/answers/{position}",
+            {"answer": _an_answer_for(question)},
+        )
+        assert saved.status_code == 200, (question["kind"], saved.get_json())
+    assert {"single", "multiple", "truefalse", "typed", "matching"} <= kinds
 
 
 def test_bad_requests_get_4xx_json(logged_in, starter):
