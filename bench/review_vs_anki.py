@@ -60,7 +60,7 @@ def time_ours(app, steps: int) -> list[float]:
     """Rate the due card Good and fetch the next one, `steps` times."""
     from study.extensions import db
     from study.models import User
-    from study.services import queue, reviews
+    from study.services import queue, reviews, tally
 
     session_times = []
     with app.app_context():
@@ -69,9 +69,8 @@ def time_ours(app, steps: int) -> list[float]:
 
         def next_card(moment):
             scope = queue.study_scope(session, user)
-            day = queue.today(session, user, moment)
-            queue.counts(session, user, scope, moment, day)
-            card = queue.next_due(session, user, scope, moment, day)
+            day, left = tally.day_and_counts(session, user, scope, moment)
+            card = queue.next_due(session, user, scope, moment, day, left)
             return queue.due_card(session, user, card, moment)
 
         shown = next_card(_now())

@@ -256,6 +256,32 @@ class CardState(Base):
     card: Mapped[Card] = relationship()
 
 
+class DayTally(Base):
+    """A learner's running count of today's work, kept so the study page does not
+    recount every card on each rating.
+
+    It is valid for one study day and one study scope (`scope_stamp` also covers
+    the packs' fingerprints, so an import makes it stale). Ratings adjust it in
+    their own transaction; anything else that changes card states deletes it.
+    """
+
+    __tablename__ = "day_tallies"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    scope_stamp: Mapped[str] = mapped_column(String(64))
+    topic_ids: Mapped[list] = mapped_column(JSON)
+    note_id: Mapped[int | None] = mapped_column(Integer)
+    new_done: Mapped[int] = mapped_column(Integer)
+    reviews_done: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    learning_due: Mapped[int] = mapped_column(Integer)
+    review_due: Mapped[int] = mapped_column(Integer)
+    new_unseen: Mapped[int] = mapped_column(Integer)
+
+
 class ReviewLog(Base):
     """One rating, appended and never rewritten (undo only marks it undone)."""
 

@@ -17,7 +17,7 @@ from sqlalchemy import inspect, select, text
 from study import create_app
 from study.config import engine_options
 from study.extensions import db
-from study.models import Base, User
+from study.models import Base, DayTally, User
 from study.packs.importer import import_packs
 from study.services import accounts, choices, queue, quizzes, reviews
 from tests.conftest import PASSWORD, STARTER, at
@@ -38,8 +38,13 @@ def empty_database(tmp_path):
 
 
 def old_release_data(app) -> None:
-    """Use the first release's features: accounts, a pack, reviews, an undo."""
+    """Use the first release's features: accounts, a pack, reviews, an undo.
+
+    Today's rating service also keeps the day's tally, a table the first
+    release did not have: it gets a scratch one while the old data is written,
+    dropped again before the upgrade."""
     with app.app_context():
+        DayTally.__table__.create(db.engine)
         import_packs(db.session, STARTER)
         for number in range(3):
             user = accounts.create_user(
@@ -59,6 +64,7 @@ def old_release_data(app) -> None:
         first = db.session.scalar(select(User).order_by(User.id))
         choices.save_study_choices(db.session, first, {"starter": ["basics"]})
         db.session.remove()
+        DayTally.__table__.drop(db.engine)
 
 
 def rows_of(app, names: list[str]) -> dict[str, list[tuple]]:

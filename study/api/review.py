@@ -8,7 +8,7 @@ from flask_login import current_user
 from study.api import bp
 from study.api.payloads import counts_json, due_card_json, json_body, whole
 from study.extensions import db
-from study.services import queue, reviews
+from study.services import queue, reviews, tally
 from study.web.clock import now
 from study.web.study import session_state
 
@@ -39,13 +39,13 @@ def review_submit():
     )
     moment = now()
     scope = queue.study_scope(db.session, current_user, **_scope())
-    day = queue.today(db.session, current_user, moment)
+    _, counts = tally.day_and_counts(db.session, current_user, scope, moment)
     return jsonify(
         card_id=outcome.card_key,
         rating=outcome.rating,
         due=outcome.due.isoformat(),
         duplicate=outcome.duplicate,
-        counts=counts_json(queue.counts(db.session, current_user, scope, moment, day)),
+        counts=counts_json(counts),
     )
 
 

@@ -26,9 +26,9 @@ from study.models import (
     Topic,
     User,
 )
-from study.services import accounts
+from study.services import accounts, tally
 from study.services.backup_format import FORMAT, VERSION, Document, check_document
-from study.services.reviews import lock_learner
+from study.services.learner_lock import lock_learner
 
 SETTINGS = ("desired_retention", "new_cards_per_day", "max_reviews_per_day", "timezone")
 CSV_COLUMNS = (
@@ -243,6 +243,7 @@ def import_progress(session: Session, user: User, data: object) -> ImportReport:
     _import_states(session, user, document, cards, report)
     _import_attempts(session, user, document, report)
     _import_choices(session, user, document)
+    tally.forget(session, user.id)
     try:
         if document.settings:
             accounts.update_settings(session, user, document.settings)  # commits

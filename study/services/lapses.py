@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from study import srs
 from study.models import Card, CardState, Question, ReviewLog, User
+from study.services import tally
+from study.services.learner_lock import lock_learner
 from study.services.queue import to_memory
 
 
@@ -21,6 +23,7 @@ def lapse_missed_cards(
     keys = sorted({key for q in missed for key in (q.data or {}).get("cards", [])})
     if not keys:
         return 0
+    lock_learner(session, user_id)
     user = session.get(User, user_id)
     cards = session.scalars(
         select(Card).where(Card.key.in_(keys), Card.retired.is_(False))
@@ -45,6 +48,7 @@ def lapse_missed_cards(
         session.execute(insert(CardState), new_states)
     if changed_states:
         session.execute(update(CardState), changed_states)
+    tally.forget(session, user_id)
     return len(cards)
 
 

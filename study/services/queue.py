@@ -11,7 +11,16 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from study import srs
-from study.models import Card, CardState, Note, ReviewLog, StudyChoice, Topic, User
+from study.models import (
+    Card,
+    CardState,
+    Note,
+    Pack,
+    ReviewLog,
+    StudyChoice,
+    Topic,
+    User,
+)
 
 LEARNING_STATES = (int(State.Learning), int(State.Relearning))
 
@@ -23,6 +32,7 @@ class Scope:
     topic_ids: tuple[int, ...]
     pack_ids: tuple[str, ...]
     note_id: int | None = None
+    stamp: str = ""  # changes when the scope or its packs' content change
 
 
 def in_scope(scope: Scope) -> list:
@@ -79,7 +89,11 @@ def study_scope(
     learner's chosen packs and topics."""
     if pack and note:
         return _note_scope(session, pack, note)
-    query = select(Topic.id, Topic.pack_id, Topic.slug).where(Topic.retired.is_(False))
+    query = (
+        select(Topic.id, Topic.pack_id, Topic.slug, Pack.fingerprint)
+        .join(Pack, Pack.id == Topic.pack_id)
+        .where(Topic.retired.is_(False))
+    )
     if pack:
         query = query.where(Topic.pack_id == pack)
         if topic:
@@ -97,21 +111,35 @@ def study_scope(
             for row in session.execute(query).all()
             if not choices or _chosen(choices, row.pack_id, row.slug)
         ]
+    topic_ids = tuple(row.id for row in rows)
+    fingerprints = {row.pack_id: row.fingerprint for row in rows}
     return Scope(
-        topic_ids=tuple(row.id for row in rows),
-        pack_ids=tuple(sorted({row.pack_id for row in rows})),
+        topic_ids=topic_ids,
+        pack_ids=tuple(sorted(fingerprints)),
+        stamp=_stamp(topic_ids, None, fingerprints),
     )
 
 
 def _note_scope(session: Session, pack: str, note: str) -> Scope:
     row = session.execute(
-        select(Note.id, Note.topic_id).where(
-            Note.pack_id == pack, Note.slug == note, Note.retired.is_(False)
-        )
+        select(Note.id, Note.topic_id, Pack.fingerprint)
+        .join(Pack, Pack.id == Note.pack_id)
+        .where(Note.pack_id == pack, Note.slug == note, Note.retired.is_(False))
     ).first()
     if row is None:
         return Scope(topic_ids=(), pack_ids=())
-    return Scope(topic_ids=(row.topic_id,), pack_ids=(pack,), note_id=row.id)
+    return Scope(
+        topic_ids=(row.topic_id,),
+        pack_ids=(pack,),
+        note_id=row.id,
+        stamp=_stamp((row.topic_id,), row.id, {pack: row.fingerprint}),
+    )
+
+
+def _stamp(topic_ids, note_id, fingerprints: dict[str, str]) -> str:
+    packs = sorted(fingerprints.items())
+    seed = repr((sorted(topic_ids), note_id, packs)).encode()
+    return hashlib.sha256(seed).hexdigest()
 
 
 def _chosen(choices: dict[str, list | None], pack_id: str, slug: str) -> bool:
@@ -141,7 +169,7 @@ def today(session: Session, user: User, now: datetime) -> Today:
     return Today(start, end, int(new_done), int(reviews_done), int(ratings))
 
 
-def _due_filter(user: User, scope: Scope, now: datetime, day_end: datetime):
+def _due_filter(user: User, scope: Scope, day_end: datetime):
     return and_(
         CardState.user_id == user.id,
         Card.id == CardState.card_id,
@@ -153,25 +181,56 @@ def _due_filter(user: User, scope: Scope, now: datetime, day_end: datetime):
     )
 
 
+@dataclass(frozen=True)
+class DueToday:
+    """Every card of a scope that could be studied today, before daily limits."""
+
+    learning: int
+    review: int
+    new: int
+
+
 def counts(session: Session, user: User, scope: Scope, now: datetime, day: Today):
     """Return how many new, learning and review cards are left today."""
     if not scope.topic_ids:
         return Counts(0, 0, 0)
+    new_left = max(user.new_cards_per_day - day.new_done, 0)
+    return within_limits(user, day, due_today(session, user, scope, day, new_left))
+
+
+def due_today(
+    session: Session, user: User, scope: Scope, day: Today, new_cap: int | None = None
+) -> DueToday:
+    """Count the scope's learning and review cards due before the day ends and
+    its unstudied cards (at most `new_cap` of them when given)."""
+    if not scope.topic_ids:
+        return DueToday(0, 0, 0)
     by_state = dict(
         session.execute(
             select(CardState.state, func.count())
             .select_from(CardState)
             .join(Card, Card.id == CardState.card_id)
-            .where(_due_filter(user, scope, now, day.end))
+            .where(_due_filter(user, scope, day.end))
             .group_by(CardState.state)
         ).all()
     )
-    learning = sum(by_state.get(s, 0) for s in LEARNING_STATES)
+    new = 0 if new_cap == 0 else _count_new(session, user, scope, new_cap)
+    return DueToday(
+        learning=sum(by_state.get(s, 0) for s in LEARNING_STATES),
+        review=by_state.get(int(State.Review), 0),
+        new=new,
+    )
+
+
+def within_limits(user: User, day: Today, due: DueToday) -> Counts:
+    """Apply the learner's daily limits to what is due today."""
     review_left = max(user.max_reviews_per_day - day.reviews_done, 0)
-    review = min(by_state.get(int(State.Review), 0), review_left)
     new_left = max(user.new_cards_per_day - day.new_done, 0)
-    new = _count_new(session, user, scope, new_left) if new_left else 0
-    return Counts(new=new, learning=learning, review=review)
+    return Counts(
+        new=min(due.new, new_left),
+        learning=due.learning,
+        review=min(due.review, review_left),
+    )
 
 
 def _unstudied(user: User, scope: Scope):
@@ -183,23 +242,37 @@ def _unstudied(user: User, scope: Scope):
     )
 
 
-def _count_new(session: Session, user: User, scope: Scope, limit: int) -> int:
+def _count_new(session: Session, user: User, scope: Scope, limit: int | None) -> int:
     capped = select(Card.id).where(_unstudied(user, scope)).limit(limit).subquery()
     return session.scalar(select(func.count()).select_from(capped)) or 0
 
 
 def next_due(
-    session: Session, user: User, scope: Scope, now: datetime, day: Today
+    session: Session,
+    user: User,
+    scope: Scope,
+    now: datetime,
+    day: Today,
+    left: Counts | None = None,
 ) -> Card | None:
-    """Return the next card: due learning first, then due reviews, then new."""
+    """Return the next card: due learning first, then due reviews, then new.
+
+    `left` (the counts of what is left today, when the caller has them) skips
+    the queries for kinds of cards with none left.
+    """
     if not scope.topic_ids:
         return None
-    learning = _first_due(
-        session, user, scope, CardState.state.in_(LEARNING_STATES), CardState.due <= now
-    )
-    if learning is not None:
-        return learning
-    if day.reviews_done < user.max_reviews_per_day:
+    if left is None or left.learning:
+        learning = _first_due(
+            session,
+            user,
+            scope,
+            CardState.state.in_(LEARNING_STATES),
+            CardState.due <= now,
+        )
+        if learning is not None:
+            return learning
+    if day.reviews_done < user.max_reviews_per_day and (left is None or left.review):
         review = _first_due(
             session,
             user,
@@ -209,7 +282,7 @@ def next_due(
         )
         if review is not None:
             return review
-    if day.new_done < user.new_cards_per_day:
+    if day.new_done < user.new_cards_per_day and (left is None or left.new):
         new = session.scalar(
             select(Card).where(_unstudied(user, scope)).order_by(Card.position).limit(1)
         )
@@ -226,8 +299,9 @@ def next_due(
 
 
 def _first_due(session: Session, user: User, scope: Scope, *conditions) -> Card | None:
-    return session.scalar(
-        select(Card)
+    # Load the card's state with it: due_card reads it from the session.
+    row = session.execute(
+        select(Card, CardState)
         .join(CardState, Card.id == CardState.card_id)
         .where(
             CardState.user_id == user.id,
@@ -236,7 +310,8 @@ def _first_due(session: Session, user: User, scope: Scope, *conditions) -> Card 
         )
         .order_by(CardState.due)
         .limit(1)
-    )
+    ).first()
+    return row[0] if row else None
 
 
 def next_review_at(session: Session, user: User, scope: Scope) -> datetime | None:

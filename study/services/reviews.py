@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fsrs import State
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from study import srs
 from study.errors import Conflict, Invalid, NotFound
 from study.models import Card, CardState, ReviewLog, User
+from study.services import tally
+from study.services.learner_lock import lock_learner
 from study.services.queue import to_memory
 
 MAX_DURATION_MS = 60 * 60 * 1000
@@ -26,16 +28,6 @@ class ReviewOutcome:
     rating: int
     due: datetime
     duplicate: bool
-
-
-def lock_learner(session: Session, user_id: int) -> None:
-    """Serialize one learner's writes (a row lock on PostgreSQL, the write lock
-    on SQLite) so concurrent submits cannot interleave."""
-    # Rewrite a column no foreign key points at: touching users.id made SQLite
-    # scan every child row of the learner (all their review logs) on each write.
-    session.execute(
-        update(User).where(User.id == user_id).values(session_token=User.session_token)
-    )
 
 
 def check_rating(rating: object, review_id: object, duration_ms: object) -> None:
@@ -82,6 +74,7 @@ def record_review(
     after = srs.rate(memory, rating, now, user.desired_retention)
     _append_log(session, user, card, rating, review_id, duration_ms, now, memory, after)
     _save_state(session, user, card, state, memory, after, rating)
+    tally.count_rating(session, user, card, memory, after, now)
     try:
         session.commit()
     except IntegrityError:
@@ -167,6 +160,7 @@ def undo_last_review(session: Session, user: User) -> Card | None:
         if last.rating == 1 and last.previous_state == State.Review:
             state.lapses = max(state.lapses - 1, 0)
     last.undone = True
+    tally.forget(session, user.id)
     card = last.card
     session.commit()
     return card

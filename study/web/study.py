@@ -10,7 +10,7 @@ from study import srs
 from study.errors import Conflict, Invalid
 from study.extensions import db
 from study.models import Card, Pack
-from study.services import choices, queue, reviews
+from study.services import choices, queue, reviews, tally
 from study.web.clock import now
 from study.web.forms import ButtonForm, RatingForm
 
@@ -31,15 +31,15 @@ def session_state(card_key: str | None = None) -> dict:
     user = current_user._get_current_object()
     moment = now()
     scope = queue.study_scope(db.session, user, **scope_args)
-    day = queue.today(db.session, user, moment)
+    day, counts = tally.day_and_counts(db.session, user, scope, moment)
     card = _requested_card(card_key, user, moment, day)
     if card is None:
-        card = queue.next_due(db.session, user, scope, moment, day)
+        card = queue.next_due(db.session, user, scope, moment, day, counts)
     return {
         "scope": scope,
         "scope_args": scope_args,
         "day": day,
-        "counts": queue.counts(db.session, user, scope, moment, day),
+        "counts": counts,
         "due": queue.due_card(db.session, user, card, moment) if card else None,
         "now": moment,
     }

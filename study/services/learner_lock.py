@@ -1,0 +1,18 @@
+"""The per-learner write lock every change to a learner's progress takes first."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from study.models import User
+
+
+def lock_learner(session: Session, user_id: int) -> None:
+    """Serialize one learner's writes (a row lock on PostgreSQL, the write lock
+    on SQLite) so concurrent submits cannot interleave."""
+    # Rewrite a column no foreign key points at: touching users.id made SQLite
+    # scan every child row of the learner (all their review logs) on each write.
+    session.execute(
+        update(User).where(User.id == user_id).values(session_token=User.session_token)
+    )

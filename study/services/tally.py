@@ -1,0 +1,126 @@
+"""The day's tally: what is left today, kept up to date instead of recounted.
+
+Counting a scope's due and unstudied cards touches every card in it, so doing
+it on each rating made the study loop slow for big packs. The tally counts once
+per study day and scope, then each rating adjusts it in the same transaction
+that records the rating. Anything else that changes a learner's card states
+(undo, quiz misses, a progress import) forgets the tally, and the next page
+counts again. The tally lives in the database, so every app server sees it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fsrs import State
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from study import srs
+from study.models import Card, DayTally, User
+from study.services import queue
+from study.services.learner_lock import lock_learner
+
+
+def day_and_counts(
+    session: Session, user: User, scope: queue.Scope, now: datetime
+) -> tuple[queue.Today, queue.Counts]:
+    """Return the learner's study day and the cards left in it for this scope."""
+    if not scope.topic_ids:
+        return queue.today(session, user, now), queue.Counts(0, 0, 0)
+    start = srs.study_day_start(now, user.timezone)
+    end = srs.study_day_end(now, user.timezone)
+    tally = session.get(DayTally, user.id, populate_existing=True)
+    if not _fits(tally, start, scope):
+        tally = _count_again(session, user, scope, now, start)
+    day = queue.Today(start, end, tally.new_done, tally.reviews_done, tally.ratings)
+    due = queue.DueToday(tally.learning_due, tally.review_due, tally.new_unseen)
+    return day, queue.within_limits(user, day, due)
+
+
+def _fits(tally: DayTally | None, day_start: datetime, scope: queue.Scope) -> bool:
+    return (
+        tally is not None
+        and tally.day_start == day_start
+        and tally.scope_stamp == scope.stamp
+    )
+
+
+def _count_again(
+    session: Session, user: User, scope: queue.Scope, now: datetime, start: datetime
+) -> DayTally:
+    """Count from the cards themselves, under the learner's lock so no rating
+    slips in between the count and the save."""
+    lock_learner(session, user.id)
+    tally = session.get(DayTally, user.id, populate_existing=True)
+    if _fits(tally, start, scope):  # another request counted while we waited
+        session.commit()
+        return tally
+    day = queue.today(session, user, now)
+    due = queue.due_today(session, user, scope, day)
+    if tally is None:
+        tally = DayTally(user_id=user.id)
+        session.add(tally)
+    tally.day_start = start
+    tally.scope_stamp = scope.stamp
+    tally.topic_ids = list(scope.topic_ids)
+    tally.note_id = scope.note_id
+    tally.new_done = day.new_done
+    tally.reviews_done = day.reviews_done
+    tally.ratings = day.ratings
+    tally.learning_due = due.learning
+    tally.review_due = due.review
+    tally.new_unseen = due.new
+    session.commit()
+    return tally
+
+
+def count_rating(
+    session: Session,
+    user: User,
+    card: Card,
+    before: srs.Memory | None,
+    after: srs.Memory,
+    now: datetime,
+) -> None:
+    """Move one rated card through the tally (inside the rating's transaction,
+    which already holds the learner's lock)."""
+    tally = session.get(DayTally, user.id, populate_existing=True)
+    if tally is None:
+        return
+    start = srs.study_day_start(now, user.timezone)
+    if tally.day_start != start:
+        return  # a new study day: the next page counts again anyway
+    end = srs.study_day_end(now, user.timezone)
+    tally.ratings += 1
+    if before is None:
+        tally.new_done += 1
+    elif before.state == State.Review:
+        tally.reviews_done += 1
+    if not _in_tally_scope(tally, card):
+        return
+    if before is None:
+        tally.new_unseen -= 1
+    elif before.due < end:
+        _shift(tally, before.state, -1)
+    if after.due < end:
+        _shift(tally, after.state, +1)
+
+
+def _in_tally_scope(tally: DayTally, card: Card) -> bool:
+    if card.topic_id not in tally.topic_ids:
+        return False
+    return tally.note_id is None or tally.note_id == card.note_id
+
+
+def _shift(tally: DayTally, state: int, step: int) -> None:
+    if state in queue.LEARNING_STATES:
+        tally.learning_due += step
+    elif state == State.Review:
+        tally.review_due += step
+
+
+def forget(session: Session, user_id: int) -> None:
+    """Drop the learner's tally (inside a transaction that changed card states
+    other than by a rating), so the next page counts again."""
+    session.execute(delete(DayTally).where(DayTally.user_id == user_id))
