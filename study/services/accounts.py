@@ -195,15 +195,18 @@ def live_api_tokens(session: Session, user: User) -> list[ApiToken]:
 
 def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     """Return the owner of a live API token, noting when it was last used."""
-    row = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_hash(token or ""))
-    )
-    if row is None or row.revoked_at is not None:
+    found = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _token_hash(token or ""))
+    ).first()
+    if found is None or found.ApiToken.revoked_at is not None:
         return None
+    row = found.ApiToken
     # A minute's precision is enough, and spares each API call a write.
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
         row.last_used_at = now
-    return row.user
+    return found.User
 
 
 def revoke_api_token(session: Session, user: User, token_id: int, now) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from fsrs import State
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from study import srs
 from study.models import (
@@ -23,6 +23,8 @@ from study.models import (
 )
 
 LEARNING_STATES = (int(State.Learning), int(State.Relearning))
+# The study page links a card to its note by slug: load just that with the card.
+WITH_NOTE_SLUG = joinedload(Card.note).load_only(Note.pack_id, Note.slug)
 
 
 @dataclass(frozen=True)
@@ -284,7 +286,11 @@ def next_due(
             return review
     if day.new_done < user.new_cards_per_day and (left is None or left.new):
         new = session.scalar(
-            select(Card).where(_unstudied(user, scope)).order_by(Card.position).limit(1)
+            select(Card)
+            .options(WITH_NOTE_SLUG)
+            .where(_unstudied(user, scope))
+            .order_by(Card.position)
+            .limit(1)
         )
         if new is not None:
             return new
@@ -302,6 +308,7 @@ def _first_due(session: Session, user: User, scope: Scope, *conditions) -> Card 
     # Load the card's state with it: due_card reads it from the session.
     row = session.execute(
         select(Card, CardState)
+        .options(WITH_NOTE_SLUG)
         .join(CardState, Card.id == CardState.card_id)
         .where(
             CardState.user_id == user.id,
