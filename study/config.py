@@ -33,9 +33,10 @@ def _database_url(instance: Path) -> str:
 
 
 def engine_options(url: str) -> dict:
-    """Pool settings: pre-ping everywhere, a small pool for PostgreSQL."""
+    """Pool settings: a busy timeout for SQLite (a file cannot drop the
+    connection, so no pre-ping); a small pre-pinged pool for PostgreSQL."""
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}, "pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30}}
     return {
         "pool_pre_ping": True,
         "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
