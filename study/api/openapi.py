@@ -21,6 +21,10 @@ NO_NUL = "^[^\\u0000]*$"
 NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
+COUNT = {"type": "integer", "minimum": 0}
+SHARE = {"type": "number", "minimum": 0, "maximum": 1}
+
+
 def ref(name: str) -> dict:
     """Point at a schema under components."""
     return {"$ref": f"#/components/schemas/{name}"}
@@ -272,29 +276,103 @@ SCHEMAS = {
         },
         questions={"type": "array", "items": ref("GradedQuestion")},
     ),
-    "Progress": obj(
-        [
-            "reviews_today",
-            "due_now",
-            "new_left_today",
-            "streak_days",
-            "retention_30d",
-            "topics",
-        ],
-        reviews_today={"type": "integer", "minimum": 0},
-        due_now={"type": "integer", "minimum": 0},
-        new_left_today={"type": "integer", "minimum": 0},
-        streak_days={"type": "integer", "minimum": 0},
-        retention_30d=nullable({"type": "number"}),
-        topics={
-            "type": "array",
-            "items": obj(
-                ["id", "title", "mastery"],
-                id=text(),
-                title=text(),
-                mastery=nullable({"type": "number"}),
+    "Progress": closed(
+        obj(
+            [
+                "today",
+                "reviews_today",
+                "due_now",
+                "learning_due",
+                "reviews_due",
+                "new_left_today",
+                "streak_days",
+                "retention_7d",
+                "retention_30d",
+                "cards_by_state",
+                "topics",
+                "quiz_scores",
+                "reviews_per_day",
+                "forecast",
+            ],
+            today=text(format="date"),
+            reviews_today=COUNT,
+            due_now=COUNT,
+            learning_due=COUNT,
+            reviews_due=COUNT,
+            new_left_today=COUNT,
+            streak_days=COUNT,
+            retention_7d=nullable(SHARE),
+            retention_30d=nullable(SHARE),
+            cards_by_state=closed(
+                obj(
+                    ["new", "learning", "young", "mature"],
+                    new=COUNT,
+                    learning=COUNT,
+                    young=COUNT,
+                    mature=COUNT,
+                )
             ),
-        },
+            topics={"type": "array", "items": ref("TopicProgress")},
+            quiz_scores={
+                "type": "array",
+                "items": closed(
+                    obj(
+                        [
+                            "attempt_id",
+                            "pack",
+                            "mode",
+                            "submitted_at",
+                            "score",
+                            "passed",
+                        ],
+                        attempt_id={"type": "integer"},
+                        pack=text(),
+                        mode={"enum": ["practice", "exam"]},
+                        submitted_at=text(format="date-time"),
+                        score=nullable({"type": "number"}),
+                        passed=nullable({"type": "boolean"}),
+                    )
+                ),
+            },
+            reviews_per_day={
+                "type": "array",
+                "items": closed(
+                    obj(["day", "reviews"], day=text(format="date"), reviews=COUNT)
+                ),
+            },
+            forecast={
+                "type": "array",
+                "items": closed(
+                    obj(["day", "due"], day=text(format="date"), due=COUNT)
+                ),
+            },
+        )
+    ),
+    "TopicProgress": closed(
+        obj(
+            [
+                "id",
+                "pack",
+                "title",
+                "cards",
+                "studied",
+                "mastered",
+                "mastery",
+                "recall",
+                "latest_quiz",
+                "latest_exam",
+            ],
+            id=text(),
+            pack=text(),
+            title=text(),
+            cards=COUNT,
+            studied=COUNT,
+            mastered=COUNT,
+            mastery=SHARE,
+            recall=nullable(SHARE),
+            latest_quiz=nullable({"type": "number", "minimum": 0, "maximum": 100}),
+            latest_exam=nullable({"type": "number", "minimum": 0, "maximum": 100}),
+        )
     ),
     "Settings": obj(
         [

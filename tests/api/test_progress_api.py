@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+import jsonschema_rs
+
+from study.api.openapi import document_for
 from study.extensions import db
 from study.models import User
 from study.services import progress
@@ -79,6 +82,15 @@ def test_progress_matches_the_service(app, logged_in, starter):
     assert basics["mastery"] == round(1 / 7, 4) and basics["latest_exam"] == 70.0
     assert body["quiz_scores"][0]["mode"] == "exam"
     assert len(body["forecast"]) == 30
+    assert_matches_schema(app, "Progress", body)
+
+
+def assert_matches_schema(app, name: str, body: dict) -> None:
+    """Check a response against the OpenAPI document's schema (no extra fields)."""
+    document = {**document_for(app), "$ref": f"#/components/schemas/{name}"}
+    validator = jsonschema_rs.Draft202012Validator(document)
+    problems = [error.message for error in validator.iter_errors(body)]
+    assert not problems, problems
 
 
 def test_progress_by_pack_and_an_unknown_pack(logged_in, starter):
