@@ -327,7 +327,7 @@ SCHEMAS = {
                         ],
                         attempt_id={"type": "integer"},
                         pack=text(),
-                        mode={"enum": ["practice", "exam"]},
+                        mode={"enum": ["practice", "exam", "drill"]},
                         submitted_at=text(format="date-time"),
                         score=nullable({"type": "number"}),
                         passed=nullable({"type": "boolean"}),
