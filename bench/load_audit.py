@@ -4,7 +4,7 @@ Every review a learner had acknowledged must be stored exactly once, undone
 exactly when that learner undid it, and no other review may exist. Every
 card's state, and every log row's state_after, must equal replaying the card's
 non-undone review log through `study.srs.rate` (fuzzing is off, so the replay
-is exact).
+is exact). Every learner's kept day tally must equal counting their cards again.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def audit(url: str, learners: list[Learner]) -> dict:
         if by_user:
             problems.append(f"reviews of users no learner knows: {sorted(by_user)}")
         replayed = _replay(logs, states, retention, srs, problems)
+        tallies = _check_tallies(db.session, problems)
         stored = sum(1 for log in logs if not log.undone)
         db.session.remove()
         db.engine.dispose()
@@ -59,6 +60,7 @@ def audit(url: str, learners: list[Learner]) -> dict:
         "stored_not_undone": stored,
         "stored_undone": len(logs) - stored,
         "cards_replayed": replayed,
+        "tallies_checked": tallies,
         "problems": problems,
     }
 
@@ -98,6 +100,32 @@ def _replay(logs, states, retention, srs, problems: list[str]) -> int:
     for key in set(states) - set(chains):
         problems.append(f"card state {key} has no review behind it")
     return len(chains)
+
+
+def _check_tallies(session, problems: list[str]) -> int:
+    """Every learner's kept day tally (still current) equals a fresh count."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from study.models import DayTally, User
+    from study.services import queue, tally
+
+    now, checked = datetime.now(UTC), 0
+    for kept in session.scalars(select(DayTally)).all():
+        user = session.get(User, kept.user_id)
+        scope = queue.study_scope(session, user)
+        if kept.scope_stamp != scope.stamp:
+            continue  # a tally of another scope is counted again when used
+        day = queue.today(session, user, now)
+        if kept.day_start != day.start:
+            continue  # yesterday's tally is counted again when used
+        _, from_tally = tally.day_and_counts(session, user, scope, now)
+        counted = queue.counts(session, user, scope, now, day)
+        if from_tally != counted:
+            problems.append(f"user {user.id}: tally {from_tally} != count {counted}")
+        checked += 1
+    return checked
 
 
 def _memory(state, srs):

@@ -386,6 +386,7 @@ def report(options, stats, faults, learners, checked, took) -> dict:
         "stored_not_undone": checked["stored_not_undone"],
         "stored_undone": checked["stored_undone"],
         "cards_replayed": checked["cards_replayed"],
+        "tallies_checked": checked["tallies_checked"],
         "worker_kills": faults.kills,
         "db_restarts": faults.restarts,
         "db_down_seconds": faults.db_down_seconds,

@@ -53,3 +53,4 @@ def test_nothing_is_lost_under_load_with_workers_killed(tmp_path):
     assert figures["rows_stored"] == figures["reviews_acknowledged"]
     assert figures["stored_undone"] == figures["undos_recorded"]
     assert figures["worker_kills"] >= 3
+    assert figures["tallies_checked"] >= 1
