@@ -82,9 +82,7 @@ def dashboard(
     counts = queue.counts(session, user, scope, now, day)
     today = srs.study_date(now, user.timezone)
     daily = daily_reviews(session, user, now, today - timedelta(days=HISTORY_DAYS))
-    streak_days = progress.streak(daily.keys(), today)
-    if streak_days > HISTORY_DAYS:  # a streak older than the calendar: look further
-        streak_days = progress.streak(daily_reviews(session, user, now).keys(), today)
+    streak_days = _streak_days(session, user, now, today, daily)
     memories = card_memories(session, user, scope)
     attempts = recent_attempts(session, user, pack)
     topics = topic_progress(session, scope, memories, attempts, now)
@@ -105,6 +103,38 @@ def dashboard(
         forecast=progress.forecast((m.due for m in studied), now, user.timezone),
         attempts=[_attempt(a) for a in reversed(attempts)],
     )
+
+
+@dataclass(frozen=True)
+class Streak:
+    """A learner's run of consecutive study days, and whether today is in it."""
+
+    days: int
+    studied_today: bool
+
+
+def study_streak(session: Session, user: User, now: datetime) -> Streak:
+    """Return the learner's streak of study days in their time zone.
+
+    One grouped query over the calendar's year, answered from an index; only a
+    streak longer than that year reads the rest of the history.
+    """
+    today = srs.study_date(now, user.timezone)
+    daily = daily_reviews(session, user, now, today - timedelta(days=HISTORY_DAYS))
+    return Streak(_streak_days(session, user, now, today, daily), today in daily)
+
+
+def _streak_days(
+    session: Session,
+    user: User,
+    now: datetime,
+    today: date,
+    daily: dict[date, progress.DayCounts],
+) -> int:
+    days = progress.streak(daily.keys(), today)
+    if days > HISTORY_DAYS:  # a streak older than the calendar: look further
+        days = progress.streak(daily_reviews(session, user, now).keys(), today)
+    return days
 
 
 def _piecewise(column, shifts: list[tuple[datetime, int]], value):

@@ -8,8 +8,8 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from study.extensions import db
-from study.models import Card, Pack
-from study.services import queue, team_progress
+from study.models import Card, Pack, ReviewLog
+from study.services import progress, queue, tally, team_progress
 from study.web.clock import now
 
 bp = Blueprint("main", __name__)
@@ -28,18 +28,22 @@ def home():
         return render_template("main/welcome.html", packs=packs)
     moment = now()
     scope = queue.study_scope(db.session, current_user)
-    day = queue.today(db.session, current_user, moment)
-    counts = queue.counts(db.session, current_user, scope, moment, day)
+    day, counts = tally.day_and_counts(db.session, current_user, scope, moment)
     upcoming = None
     if counts.total == 0:
         upcoming = queue.next_review_at(db.session, current_user, scope)
+    first_run = day.ratings == 0 and not _has_studied()
+    streak = None
+    if not first_run:
+        streak = progress.study_streak(db.session, current_user, moment)
     return render_template(
         "main/home.html",
         packs=packs,
         counts=counts,
         day=day,
         next_due=upcoming,
-        first_run=day.new_done + day.reviews_done == 0 and not _has_studied(),
+        first_run=first_run,
+        streak=streak,
         my_assignments=team_progress.my_assignments(db.session, current_user, moment),
     )
 
@@ -53,8 +57,6 @@ def csrf_token():
 
 
 def _has_studied() -> bool:
-    from study.models import ReviewLog
-
     return (
         db.session.scalar(
             select(ReviewLog.id).where(ReviewLog.user_id == current_user.id).limit(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from study.extensions import db
+from study.extensions import db, limiter
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -52,8 +52,11 @@ def starter_session(app):
 
 
 @pytest.fixture(autouse=True)
-def clean_database():
-    """Browser journeys keep their data (each uses its own account)."""
+def clean_database(app):
+    """Browser journeys keep their data (each uses its own account), but each
+    starts with fresh rate limits: the run signs up more learners from
+    127.0.0.1 than the per-minute sign-up and login limits allow."""
+    limiter.reset()
     yield
 
 

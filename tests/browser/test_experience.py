@@ -33,6 +33,7 @@ PRIVATE = {
     "quiz": "/quiz",
     "settings": "/settings",
 }
+RETURNING = {"home-returning": "/"}  # after a first rating: today, streak, next step
 
 
 def audit(page) -> list[dict]:
@@ -84,8 +85,15 @@ def test_learner_pages_pass_the_audit_in_both_themes(browser, live_server):
     context = browser.new_context()
     page = context.new_page()
     register(page, live_server, "audited@example.com")
+    problems = check_pages(context, live_server, PRIVATE, "")
+    page.goto(f"{live_server}/study")
+    page.keyboard.press("Space")
+    expect(page.locator("#answer")).to_be_visible()
+    page.keyboard.press("3")
+    expect(page.locator('[data-count="done"]')).to_have_text("1")
     page.close()
-    assert check_pages(context, live_server, PRIVATE, "") == []
+    problems += check_pages(context, live_server, RETURNING, "")
+    assert problems == []
     context.close()
 
 

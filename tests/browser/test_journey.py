@@ -54,6 +54,12 @@ def test_register_study_undo_logout_login_keeps_progress(page, live_server):
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server}/")
+    expect(page.locator("h1")).to_have_text("Today")
+    expect(page.locator("#streak")).to_have_text(
+        "1-day streak Come back tomorrow to make it 2."
+    )
+    expect(page.locator("#continue-studying")).to_be_visible()
+    shot(page, "06-home-returning")
     page.goto(f"{live_server}/study")
     expect(page.locator('[data-count="done"]')).to_have_text("4")
     expect(page.locator("#card-front")).to_have_text(seen[-1])

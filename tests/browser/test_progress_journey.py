@@ -3,18 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from study.extensions import limiter
 from tests.browser.conftest import shot
 from tests.browser.test_journey import register
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits(live_server):
-    """Start with fresh sign-up limits: the whole browser run signs up more
-    learners from 127.0.0.1 than the per-minute limit allows."""
-    limiter.reset()
 
 
 def stat(page, name: str):

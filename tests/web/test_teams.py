@@ -443,7 +443,7 @@ def test_home_page_lists_my_assignments_first_with_days_left(app, crew):
     ann = as_user(app, crew["ann"])
     page = text(ann.get("/"))
     assert "Your assignments" in page
-    assert page.index("Your assignments") < page.index("<h2>Packs</h2>")
+    assert page.index("Your assignments") < page.index('<section class="panel">')
     assert "3 days left" in page and "for Platform crew" in page
     assert 'aria-label="Progress toward the goal: 0%"' in page
     assert "Your assignments" not in text(as_user(app, crew["outsider"]).get("/"))
