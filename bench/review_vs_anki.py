@@ -5,11 +5,11 @@ Usage: .venv/bin/python bench/review_vs_anki.py [--cards 10000] [--due 5000]
 
 One learner with `--cards` cards in review, `--due` of them due, and `--history`
 review-log rows. Each step is what the JSON API does for a rating:
-study.services.reviews.record_review, then queue.study_scope, today, counts,
-next_due and due_card, called in-process. The same run builds the same
-collection in Anki's own backend (the `anki` package, FSRS on: a note per card,
-the same due cards and the same number of revlog rows) and times
-answer_card + get_queued_cards. Prints median and p99 of both and the ratio
+study.services.reviews.record_review, then queue.study_scope,
+tally.day_and_counts, next_due and due_card, called in-process. The same run
+builds the same collection in Anki's own backend (the `anki` package, FSRS on:
+a note per card, the same due cards and the same number of revlog rows) and
+times answer_card + get_queued_cards. Prints median and p99 of both and the ratio
 ours/Anki (the target is 1.0 or less).
 """
 
