@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,53 @@ def engine_options(url: str) -> dict:
     }
 
 
+def public_url(value: str | None) -> str | None:
+    """Return the site's public address (`https://study.example.com`) without a
+    trailing slash, None when unset; anything else is a configuration error."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if not _is_site_address(parts):
+        raise ValueError(
+            "PUBLIC_URL must be a scheme and host such as "
+            f"https://study.example.com, not {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _is_site_address(parts: SplitResult) -> bool:
+    try:
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and parts.username is None
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+    )
+
+
+def trusted_proxies(value: str | None) -> int:
+    """Return how many reverse proxies to believe X-Forwarded-* headers from."""
+    try:
+        hops = int(value or 0)
+    except ValueError as error:
+        raise ValueError(f"TRUSTED_PROXIES must be a number, not {value!r}") from error
+    if hops < 0:
+        raise ValueError(f"TRUSTED_PROXIES must not be negative, not {value!r}")
+    return hops
+
+
+def trusted_hosts(value: str | None) -> list[str] | None:
+    """Return the host names requests may name (comma-separated), None for any."""
+    hosts = [host.strip() for host in (value or "").split(",") if host.strip()]
+    return hosts or None
+
+
 def load_config(instance: Path) -> dict:
     """Collect the app's configuration from the environment."""
     url = _database_url(instance)
@@ -62,4 +110,9 @@ def load_config(instance: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_LIMIT": os.environ.get("LOGIN_LIMIT", "10 per minute"),
+        # Links that leave the site (invites) are built on PUBLIC_URL; without
+        # it, on whatever Host header the request came with.
+        "PUBLIC_URL": public_url(os.environ.get("PUBLIC_URL")),
+        "TRUSTED_HOSTS": trusted_hosts(os.environ.get("TRUSTED_HOSTS")),
+        "TRUSTED_PROXIES": trusted_proxies(os.environ.get("TRUSTED_PROXIES")),
     }

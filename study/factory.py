@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from flask import Flask, has_request_context, jsonify, render_template, request
+from flask import (
+    Flask,
+    Response,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+)
+from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -133,6 +140,10 @@ def error_response(status: int, code: str, message: str):
     """Return an error as JSON for the API and as a page for people."""
     if wants_json():
         return jsonify(error={"code": code, "message": message}), status
+    if request_ctx.url_adapter is None:
+        # The request named a host outside TRUSTED_HOSTS: no link can be built,
+        # so the page's template cannot be shown.
+        return Response(message, status, mimetype="text/plain"), status
     return render_template("error.html", status=status, message=message), status
 
 
@@ -208,11 +219,7 @@ def register_proxy_fix(app: Flask) -> None:
 
     Without it (the default) those headers are ignored, so nobody can dodge the
     per-address login limit by sending a made-up X-Forwarded-For."""
-    hops = app.config.get("TRUSTED_PROXIES", os.environ.get("TRUSTED_PROXIES", "0"))
-    try:
-        hops = int(hops or 0)
-    except ValueError as error:
-        raise ValueError(f"TRUSTED_PROXIES must be a number, not {hops!r}") from error
+    hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 

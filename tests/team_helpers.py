@@ -65,12 +65,12 @@ def study(user: User, count: int, now, rating: int = 3) -> None:
         )
 
 
-def exam(user: User, score: float, passed: bool, when) -> None:
-    """Record a submitted mock exam on the starter pack."""
+def exam(user: User, score: float, passed: bool, when, pack: str = "starter") -> None:
+    """Record a submitted mock exam on a pack (the starter pack unless told)."""
     db.session.add(
         QuizAttempt(
             user_id=user.id,
-            pack_id="starter",
+            pack_id=pack,
             mode="exam",
             status="submitted",
             started_at=when - timedelta(minutes=30),

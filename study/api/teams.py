@@ -3,7 +3,7 @@ on the same services as the pages."""
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_login import current_user
 
 from study import teams as rules
@@ -14,6 +14,7 @@ from study.extensions import db
 from study.models import Assignment, Membership, Team
 from study.services import assignments, team_invites, team_progress, teams
 from study.web.clock import now
+from study.web.links import external_url
 
 
 def _me():
@@ -184,7 +185,7 @@ def teams_invite(team_id: int):
     return jsonify(
         id=invite.id,
         token=token,
-        url=url_for("teams.join_page", token=token, _external=True),
+        url=external_url("teams.join_page", token=token),
         expires_at=invite.expires_at.isoformat(),
     ), 201
 

@@ -9,12 +9,14 @@ the notes already in Anki instead of adding copies.
 from __future__ import annotations
 
 import hashlib
+import re
 from html import escape
 from pathlib import Path
 
 import genanki
 
 from study.exports.source import ExportCard, ExportPack
+from study.exports.text import ANKI_NAME, anki_field
 
 FIELDS = ("Front", "Back", "Topic", "Note", "Source", "Key")
 FRONT = "{{Front}}"
@@ -29,6 +31,8 @@ pre { padding: 10px 12px; border-radius: 6px; background: rgba(127, 127, 127, 0.
   overflow-x: auto; }
 .note { font-size: 0.8em; opacity: 0.75; }
 """
+COLONS = re.compile(r"::+")
+EDGES = re.compile(r"^[\s:]+|[\s:]+$")
 
 
 def stable_id(*parts: str) -> int:
@@ -39,7 +43,17 @@ def stable_id(*parts: str) -> int:
 
 def deck_name(*titles: str) -> str:
     """Join titles into an Anki deck path; '::' inside a title is not a level."""
-    return "::".join(title.replace("::", ":").strip() or "Untitled" for title in titles)
+    return "::".join(deck_level(title) for title in titles)
+
+
+def deck_level(title: str) -> str:
+    """Return a title as one level of a deck name, the way Anki keeps it.
+
+    Anki drops control characters from deck names and trims spaces and colons
+    from each level; doing it here first keeps a run of colons, or a colon at
+    the end of the pack's title, from moving text into another level."""
+    level = COLONS.sub(":", ANKI_NAME.sub("", title))
+    return EDGES.sub("", level) or "Untitled"
 
 
 def note_model(pack: ExportPack) -> genanki.Model:
@@ -72,7 +86,7 @@ def build_package(pack: ExportPack, base_url: str | None = None) -> genanki.Pack
     """Return the Anki package of a pack: a deck per topic under the pack's deck."""
     model = note_model(pack)
     parent = genanki.Deck(stable_id("deck", pack.id), deck_name(pack.title))
-    parent.description = escape(pack.description)
+    parent.description = anki_field(escape(pack.description))
     decks = {
         topic.slug: genanki.Deck(
             stable_id("deck", pack.id, topic.slug), deck_name(pack.title, topic.title)
@@ -85,12 +99,15 @@ def build_package(pack: ExportPack, base_url: str | None = None) -> genanki.Pack
             genanki.Note(
                 model=model,
                 fields=[
-                    card.front_html,
-                    card.back_html,
-                    escape(pack.topic_title(card.topic)),
-                    _note_link(card, pack, base_url),
-                    escape(card.source),
-                    escape(card.key),
+                    anki_field(field)
+                    for field in (
+                        card.front_html,
+                        card.back_html,
+                        escape(pack.topic_title(card.topic)),
+                        _note_link(card, pack, base_url),
+                        escape(card.source),
+                        escape(card.key),
+                    )
                 ],
                 tags=tags_for(pack, card.topic),
                 guid=genanki.guid_for(card.key),

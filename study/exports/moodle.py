@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET  # noqa: S405 - building XML, not parsing it
 
 from study.exports.source import ExportPack, ExportQuestion
+from study.exports.text import xml_html, xml_plain
 
 # The grade fractions Moodle accepts for an answer, in percent.
 FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25)
@@ -24,6 +25,7 @@ NAME_LENGTH = 80
 MAX_IDNUMBER = 100
 TAGS = re.compile(r"<[^>]+>")
 MARKDOWN_CODE = re.compile(r"`([^`]*)`")
+PHP_TRIM = " \t\n\r\0\x0b"  # what PHP's trim() removes
 
 
 def rng_for(key: str) -> random.Random:
@@ -49,12 +51,24 @@ def plain(text: str) -> str:
 
 def category_path(*titles: str) -> str:
     """Return a `$course$/Pack/Topic` category path ('/' in a title doubled)."""
-    return "/".join(["$course$", *(t.replace("/", "//") for t in titles)])
+    return "/".join(["$course$", *(category_level(t) for t in titles)])
+
+
+def category_level(title: str) -> str:
+    """Return a title as one level of a category path.
+
+    Moodle splits the path at single slashes and trims each name. A slash at
+    either end of a title would touch the separator and hide it, so a space
+    (trimmed again by Moodle) keeps them apart."""
+    level = xml_plain(title).strip(PHP_TRIM).replace("/", "//") or "Untitled"
+    return f"{' ' * level.startswith('/')}{level}{' ' * level.endswith('/')}"
 
 
 def _text(parent: ET.Element, tag: str, value: str, **attrs) -> ET.Element:
+    """Add `<tag><text>value</text></tag>`; `format="html"` marks value as HTML."""
     element = ET.SubElement(parent, tag, attrs)
-    ET.SubElement(element, "text").text = value
+    text = xml_html(value) if attrs.get("format") == "html" else xml_plain(value)
+    ET.SubElement(element, "text").text = text
     return element
 
 
@@ -187,7 +201,9 @@ def quiz_xml(pack: ExportPack) -> bytes:
             if writer is not None:
                 writer(quiz, question)
     ET.indent(quiz)
-    return ET.tostring(quiz, encoding="utf-8", xml_declaration=True)
+    document = ET.tostring(quiz, encoding="utf-8", xml_declaration=True)
+    # ElementTree writes CR as it is, and a parser reads that back as LF.
+    return document.replace(b"\r", b"&#13;")
 
 
 def count_questions(pack: ExportPack) -> int:

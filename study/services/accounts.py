@@ -113,6 +113,13 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     session.commit()
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Log the user out everywhere: every session cookie, copies included, stops
+    working (API tokens are not sessions and stay valid)."""
+    user.session_token = secrets.token_hex(16)
+    session.commit()
+
+
 def load_session_user(session: Session, identity: str) -> User | None:
     """Return the user of a session identity ('id:token'), if still valid."""
     user_id, _, token = (identity or "").partition(":")

@@ -98,9 +98,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log out."""
+    """Log out, which ends every session of the account (a copied cookie too)."""
     form = ButtonForm()
     if form.validate_on_submit():
+        accounts.end_sessions(db.session, current_user)
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

@@ -21,6 +21,7 @@ from study.services import (
 )
 from study.web.clock import now
 from study.web.forms import ButtonForm
+from study.web.links import external_url
 from study.web.team_forms import EmailInviteForm, JoinForm, TeamForm, TeamSettingsForm
 
 bp = Blueprint("teams", __name__)
@@ -290,7 +291,7 @@ def invite(team_id: int):
     _invite, token = team_invites.create_link_invite(
         db.session, learner(), team_id, now()
     )
-    link = url_for("teams.join_page", token=token, _external=True)
+    link = external_url("teams.join_page", token=token)
     return render_team(team_id, new_link=link)
 
 

@@ -5,6 +5,7 @@ built from tests/fixtures/xss/payloads.txt. A learner visits the pages that
 show the payloads: the notes and every note (with its cards), the study page
 (and cards that app.js loads), every quiz question and review with hostile
 typed answers, search results, and home and settings under hostile display
+names, and every team page under hostile team names and members' display
 names. On each page: no dialog opened, `window.__xss` is still undefined, no
 console error, nothing in the DOM that could run script, and plain text
 (names, answers, queries) reads back exactly as typed.
@@ -15,13 +16,14 @@ question and typed answer, and a sample of the study pages, search queries and
 display names (tests/security/test_hostile_content.py checks every one of
 those in the HTML the server sends). A sixth of the tour runs again with the
 policy enforced, as learners get it, where a blocked inline script would show
-up as a console error. Teams are not part of the tour yet.
+up as a console error.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -158,6 +160,7 @@ class Tour:
     page: Page
     watch: Watch
     step: int
+    email: str
 
     def sample(self, items: list, sparser: int = 1) -> list:
         """Return the share of `items` this tour visits."""
@@ -184,7 +187,7 @@ def tour(request, browser, hostile_server):
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
-    yield Tour(app, base, page, watch, MODES[request.param])
+    yield Tour(app, base, page, watch, MODES[request.param], email)
     context.close()
 
 
@@ -295,6 +298,95 @@ def test_quiz_questions_reviews_and_typed_answers_are_inert(tour):
         shown = [text.strip() for text in page.locator("dd code").all_inner_texts()]
         for answer in given.values():
             assert answer.strip() in shown
+
+
+@dataclass
+class Crew:
+    """Team data made from the payloads for one tour."""
+
+    names: list[str]  # display names of the members, and names of teams
+    team: int  # the learner's team of every hostile member
+    members: list[int]
+    links: list[str]  # invite links to teams named with payloads
+
+
+def _hostile_teams(tour: Tour) -> Crew:
+    """Give the tour's learner a team of members with payload display names,
+    a team named after each payload, and invitations (by email and by link) to
+    other teams named after each payload."""
+    from study.models import Membership, User
+    from study.services import assignments, team_invites, teams
+    from tests.team_helpers import add_user, exam
+
+    names = tour.sample(display_names())
+    moment = datetime.now(UTC)
+    with tour.app.app_context():
+        me = db.session.scalar(select(User).where(User.email == tour.email))
+        people = [add_user(f"{n}.{tour.email}", name) for n, name in enumerate(names)]
+        team = teams.create_team(db.session, me, names[0], moment)
+        for n, person in enumerate(people):
+            role = "manager" if n < 3 else "member"  # named on the team page
+            db.session.add(Membership(team_id=team.id, user_id=person.id, role=role))
+        db.session.commit()
+        teams.update_team(db.session, me, team.id, leaderboard_enabled=True)
+        due = moment.date() + timedelta(days=7)
+        spec = assignments.AssignmentSpec(pack=PACK_ID, due=due)
+        assignments.create_assignment(db.session, me, team.id, spec, moment)
+        for n, person in enumerate(people[:10]):  # the exam leaderboard shows ten
+            exam(person, 50 + n, n % 2 == 0, moment, pack=PACK_ID)
+        links = []
+        for name in names:
+            teams.create_team(db.session, me, name, moment)
+            theirs = teams.create_team(db.session, people[0], name, moment)
+            team_invites.invite_by_email(
+                db.session, people[0], theirs.id, tour.email, moment
+            )
+            if len(links) < 2:
+                _invite, token = team_invites.create_link_invite(
+                    db.session, people[0], theirs.id, moment
+                )
+                links.append(f"{tour.base}/teams/join/{token}")
+        crew = Crew(names, team.id, [person.id for person in people], links)
+        db.session.remove()
+    return crew
+
+
+def _shows(page: Page, texts: list[str]) -> None:
+    """Check that every text is on the page as plain, visible text."""
+    shown = " ".join(page.evaluate("() => document.body.innerText").split())
+    missing = [text for text in texts if " ".join(text.split()) not in shown]
+    assert missing == [], missing
+
+
+def test_team_pages_show_hostile_names_inert(tour):
+    base, page, watch = tour.base, tour.page, tour.watch
+    crew = _hostile_teams(tour)
+    names, team = crew.names, crew.team
+    watch.visit(f"{base}/teams")  # my teams, and invitations to others
+    _shows(page, names)
+    assert page.locator("[data-invitation]").count() == len(names)
+    watch.visit(f"{base}/teams/{team}")  # managers, leaderboard, member table
+    _shows(page, names)
+    managers = " ".join(page.locator(".page-head p").inner_text().split())
+    assert all(" ".join(name.split()) in managers for name in names[:3])
+    assert page.locator("ol.board li").count() == min(10, len(names))
+    assert page.input_value("#name") == " ".join(names[0].split())
+    watch.visit(f"{base}/teams/{team}/progress")  # the manager's table
+    _shows(page, names)
+    for member, name in list(zip(crew.members, names, strict=True))[:2]:
+        watch.visit(f"{base}/teams/{team}/members/{member}")
+        _shows(page, [name, names[0]])
+    watch.visit(f"{base}/teams/{team}/assignments/new")
+    _shows(page, [names[0]])
+    for link, name in zip(crew.links, names, strict=False):
+        watch.visit(link)
+        _shows(page, [f"Join {name}?"])
+    page.click("#join-team")
+    page.wait_for_load_state()
+    watch.check("joined by link")
+    _shows(page, [f"Welcome to “{names[1]}”!"])
+    watch.visit(f"{base}/")  # my assignments name their team
+    _shows(page, [names[0]])
 
 
 def test_the_checks_notice_payloads_that_are_not_escaped(page):

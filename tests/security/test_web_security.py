@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from study import create_app
+from study.config import load_config
 from study.extensions import db
 from study.models import Base, User
 from study.services import accounts
@@ -142,6 +144,119 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(app, user):
     assert statuses[-1] == 429
     with unproxied.app_context():
         db.engine.dispose()
+
+
+# --- hosts and invite links ------------------------------------------------
+
+FORGED = {"Host": "evil.example"}
+INVITE_LINK = re.compile(r'id="new-invite-link"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def team_manager(app, user):
+    """A team of the learner's, and a client logged in as its manager."""
+    from study.services import teams
+    from tests.team_helpers import log_in
+
+    with app.app_context():
+        learner = db.session.get(User, user)
+        team_id = teams.create_team(db.session, learner, "Crew", datetime.now(UTC)).id
+        db.session.remove()
+    client = BrowserLikeClient(app.test_client())
+    log_in(client, app, user)
+    client.refresh_token(f"/teams/{team_id}")
+    return client, team_id
+
+
+def _invite_links(client, team_id: int, headers: dict) -> tuple[str, str]:
+    """Return the invite links the page and the API make for a request."""
+    if "Host" in headers:  # the test client sends a cookie to its own host only
+        cookie = client.client.get_cookie("session")
+        client.client.set_cookie("session", cookie.value, domain=headers["Host"])
+    page = client.form(f"/teams/{team_id}/invites", {"kind": "link"}, headers=headers)
+    assert page.status_code == 200
+    api = client.client.post(
+        f"/api/v1/teams/{team_id}/invites",
+        json={},
+        headers={**headers, "X-CSRFToken": client.token},
+    )
+    assert api.status_code == 201
+    return INVITE_LINK.search(page.get_data(as_text=True)).group(1), api.json["url"]
+
+
+def test_invite_links_ignore_a_forged_host_when_the_public_url_is_set(
+    app, team_manager, monkeypatch
+):
+    client, team_id = team_manager
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://study.example.com")
+    for headers in (FORGED, {"X-Forwarded-Host": "evil.example"}, {}):
+        for link in _invite_links(client, team_id, headers):
+            assert link.startswith("https://study.example.com/teams/join/"), link
+            assert "evil" not in link
+
+
+def test_without_a_public_url_invite_links_follow_the_host_header(app, team_manager):
+    """The documented risk of leaving PUBLIC_URL unset (docs/security.md)."""
+    client, team_id = team_manager
+    page, api = _invite_links(client, team_id, FORGED)
+    assert page.startswith("http://evil.example/teams/join/")
+    assert api.startswith("http://evil.example/teams/join/")
+
+
+def test_trusted_hosts_refuse_a_forged_host(app, user):
+    strict = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "TRUSTED_HOSTS": ["study.example.com"],
+        }
+    )
+    client = strict.test_client()
+    page = client.get("/login", headers=FORGED)
+    assert page.status_code == 400 and page.mimetype == "text/plain"
+    assert "Content-Security-Policy" in page.headers
+    api = client.get("/api/v1/settings", headers=FORGED)
+    assert api.status_code == 400 and api.json["error"]["code"] == "bad_request"
+    trusted = {"Host": "study.example.com"}
+    assert client.get("/login", headers=trusted).status_code == 200
+    with strict.app_context():
+        db.engine.dispose()
+
+
+def test_deployment_settings_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("PUBLIC_URL", "https://study.example.com/")
+    monkeypatch.setenv("TRUSTED_HOSTS", "study.example.com, 127.0.0.1")
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    settings = load_config(tmp_path)
+    assert settings["PUBLIC_URL"] == "https://study.example.com"
+    assert settings["TRUSTED_HOSTS"] == ["study.example.com", "127.0.0.1"]
+    assert settings["TRUSTED_PROXIES"] == 2
+    for name in ("PUBLIC_URL", "TRUSTED_HOSTS", "TRUSTED_PROXIES"):
+        monkeypatch.delenv(name)
+    settings = load_config(tmp_path)
+    assert settings["PUBLIC_URL"] is settings["TRUSTED_HOSTS"] is None
+    assert settings["TRUSTED_PROXIES"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PUBLIC_URL", "study.example.com"),
+        ("PUBLIC_URL", "javascript:alert(1)"),
+        ("PUBLIC_URL", "https://study.example.com/app"),
+        ("PUBLIC_URL", "https://user@study.example.com"),
+        ("PUBLIC_URL", "https://study.example.com:port"),
+        ("TRUSTED_PROXIES", "one"),
+        ("TRUSTED_PROXIES", "-1"),
+    ],
+)
+def test_a_wrong_deployment_setting_stops_the_app(monkeypatch, tmp_path, name, value):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=name):
+        load_config(tmp_path)
 
 
 # --- headers ---------------------------------------------------------------
@@ -386,6 +501,26 @@ def test_a_password_change_ends_every_other_session(app, user):
     replay.set_cookie("session", stolen)
     assert replay.get("/settings").status_code == 302
     assert replay.get("/api/v1/settings").status_code == 401
+
+
+def test_logging_out_ends_every_copy_of_the_session(app, user):
+    owner = BrowserLikeClient(app.test_client())
+    login(owner)
+    stolen = owner.client.get_cookie("session").value  # copied before logging out
+    elsewhere = BrowserLikeClient(app.test_client())
+    login(elsewhere)
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/settings").status_code == 200  # the copy works until then
+    owner.refresh_token("/settings")
+    assert owner.form("/logout").headers["Location"] == "/login"
+    for client in (replay, elsewhere.client):  # "Log out" means everywhere
+        response = client.get("/settings")
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+        assert client.get("/api/v1/settings").status_code == 401
+    login(owner)  # logging in again works, with a new cookie
+    assert owner.get("/settings").status_code == 200
 
 
 # --- redirects -------------------------------------------------------------
