@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fsrs import State
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from study import srs
 from study.errors import Conflict, Invalid, NotFound
@@ -60,11 +60,19 @@ def record_review(
     if earlier is not None:
         session.rollback()
         return _repeat(earlier, card_key)
-    card = session.scalar(select(Card).where(Card.key == card_key))
-    if card is None or card.retired:
+    found = session.execute(
+        select(Card, CardState)
+        .options(lazyload(Card.topic))
+        .outerjoin(
+            CardState,
+            and_(CardState.card_id == Card.id, CardState.user_id == user.id),
+        )
+        .where(Card.key == card_key)
+    ).first()
+    if found is None or found.Card.retired:
         session.rollback()
         raise NotFound("There is no such card to rate.")
-    state = session.get(CardState, (user.id, card.id))
+    card, state = found.Card, found.CardState
     memory = to_memory(state) if state else None
     day_end = srs.study_day_end(now, user.timezone)
     if not srs.is_due(memory, now, day_end):
