@@ -70,7 +70,7 @@ def time_ours(app, steps: int) -> list[float]:
         def next_card(moment):
             scope = queue.study_scope(session, user)
             day, left = tally.day_and_counts(session, user, scope, moment)
-            card = queue.next_due(session, user, scope, moment, day, left)
+            card = queue.next_card(session, user, scope, moment, day, left)
             return queue.due_card(session, user, card, moment)
 
         shown = next_card(_now())

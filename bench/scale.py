@@ -46,7 +46,7 @@ def time_queue(app, runs: int, recount: bool = False) -> list[float]:
             moment = now_utc()
             scope = queue.study_scope(session, user)
             day, left = tally.day_and_counts(session, user, scope, moment)
-            card = queue.next_due(session, user, scope, moment, day, left)
+            card = queue.next_card(session, user, scope, moment, day, left)
             queue.due_card(session, user, card, moment)
             session.rollback()  # end the read transaction, as a request does
             times.append(time.perf_counter() - started)

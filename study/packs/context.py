@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from study.packs.limits import PACK_ID, shortened
 from study.packs.model import Note, Topic
 from study.packs.problems import Findings
 from study.packs.text import SLUG_HINT, is_slug
+
+IdParts = list[tuple[str, str, int]]  # (what it is, its text, its line)
 
 
 @dataclass
@@ -20,6 +23,7 @@ class PackContext:
     note_lines: dict[str, str] = field(default_factory=dict)  # id: "source:line"
     table_lines: dict[str, str] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # "note:x"/"table:x" unreadable
+    long_ids: set[tuple[str, int]] = field(default_factory=set)  # reported places
 
     def check_slug(self, source: str, line: int, what: str, value: str) -> bool:
         """Report value unless it is a slug; tell whether it is one."""
@@ -41,3 +45,30 @@ class PackContext:
             return True
         self.findings.add(source, line, f"unknown note '{note}' (no note has this id)")
         return False
+
+    def check_id_size(
+        self, source: str, what: str, full: str, parts: IdParts, limit: int
+    ) -> None:
+        """Report a generated id longer than its column, once per line.
+
+        `full` ends with the parts (name, text, line) joined by `:`; the part
+        that takes the id past the limit is the one to shorten, on its line.
+        """
+        if len(full) <= limit or len(self.pack_id) > PACK_ID:
+            return  # a pack id too long is reported in pack.yaml, once
+        end = len(full) - len(":".join(text for _, text, _ in parts)) - 1
+        culprit = parts[-1]
+        for part in parts:
+            end += 1 + len(part[1])
+            if end > limit:
+                culprit = part
+                break
+        name, _, line = culprit
+        if (source, line) in self.long_ids:
+            return
+        self.long_ids.add((source, line))
+        message = (
+            f"{what} '{shortened(full)}' is {len(full)} characters; "
+            f"at most {limit} fit (shorten the {name})"
+        )
+        self.findings.add(source, line, message)

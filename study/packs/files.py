@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from study.packs.context import PackContext
+from study.packs.limits import SOURCE, nul_problems, too_long
 from study.packs.yamlfile import YamlTrouble, load_yaml
 
 Result = TypeVar("Result")
@@ -43,6 +44,8 @@ def pack_files(root: Path, folder: str, suffix: str, context: PackContext) -> li
             message = f"files in {folder}/ must end in {suffix}"
             context.findings.add(source, 1, message)
         else:
+            if message := too_long("path", source, SOURCE):
+                context.findings.add(source, 1, f"{message} (shorten the file name)")
             sources.append(source)
     return sources
 
@@ -75,7 +78,7 @@ def parse_yaml(
     except YamlTrouble as trouble:
         context.findings.add(source, trouble.line, trouble.message)
         return UNREADABLE
-    for line, message in warnings:
+    for line, message in [*warnings, *nul_problems(data, first_line)]:
         context.findings.add(source, line, message)
     return data
 

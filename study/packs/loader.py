@@ -9,6 +9,7 @@ from typing import Any
 from study.packs.context import PackContext
 from study.packs.files import UNREADABLE, guarded, pack_files, parse_yaml, read_text
 from study.packs.files import read_yaml as read_yaml_file
+from study.packs.limits import CARD_ID, NOTE_FIELDS, field_problems, nul_lines
 from study.packs.model import Card, Note, Pack, Question
 from study.packs.notes import NoteCard, read_body, split_front_matter
 from study.packs.order import build_pack
@@ -110,10 +111,11 @@ def _read_note(
         return None
     front, body, body_line = parts
     found = read_body(body, body_line)
-    for line, message in found.problems:
+    for line, message in [*found.problems, *nul_lines(body, body_line)]:
         context.findings.add(source, line, message)
     data = parse_yaml(front, source, context, first_line=2)
     spec, problems = parse(NoteSpec, data) if data is not UNREADABLE else (None, [])
+    problems += field_problems(data, NOTE_FIELDS, ordered=True)
     for line, message in problems:
         context.findings.add(source, line, message)
     if spec is None:
@@ -123,12 +125,16 @@ def _read_note(
         return None
     note = Note(spec.id, spec.topic, spec.title, spec.order, found.body, source)
     context.notes[note.id] = note
-    return note, [_note_card(note, card, context.pack_id) for card in found.cards]
+    id_line = line_of(data, "id")
+    return note, [_note_card(note, card, context, id_line) for card in found.cards]
 
 
-def _note_card(note: Note, card: NoteCard, pack: str) -> Card:
-    """Return a card written in a note, with its full id."""
+def _note_card(note: Note, card: NoteCard, context: PackContext, id_line: int) -> Card:
+    """Return a card written in a note, with its full id (reported if too long)."""
+    pack = context.pack_id
     card_id = f"{pack}:note:{note.id}:{card.key}"
+    parts = [("note id", note.id, id_line), ("card key", card.key, card.line)]
+    context.check_id_size(note.source, "card id", card_id, parts, CARD_ID)
     return Card(
         card_id,
         pack,

@@ -168,7 +168,8 @@ def _read_paragraph(
     if found or marker is None:
         return CLOZE.sub(lambda m: m.group(2), text), []
     paragraph = text[: marker.start()].rstrip()
-    cards = _cloze_cards(paragraph, marker.group(1), block.line)
+    key_line = block.line + len(block.lines) - 1  # the marker ends the paragraph
+    cards = _cloze_cards(paragraph, marker.group(1), key_line)
     return CLOZE.sub(lambda m: m.group(2), paragraph), cards
 
 

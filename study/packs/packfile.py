@@ -7,6 +7,7 @@ from typing import Any
 
 from study.packs.context import PackContext
 from study.packs.files import UNREADABLE, read_yaml
+from study.packs.limits import PACK_FIELDS, TOPIC_FIELDS, field_problems
 from study.packs.model import Topic
 from study.packs.schema import PackSpec, TopicSpec, parse
 from study.packs.yamlfile import line_of
@@ -23,7 +24,7 @@ def read_pack_file(root: Path, context: PackContext) -> PackSpec | None:
     if data is UNREADABLE:
         return None
     spec, problems = parse(PackSpec, data)
-    for line, message in problems:
+    for line, message in [*problems, *_size_problems(data)]:
         context.findings.add(SOURCE, line, message)
     if spec is None:
         _salvage(data, context)
@@ -31,6 +32,15 @@ def read_pack_file(root: Path, context: PackContext) -> PackSpec | None:
     _check_id(spec, data, root, context)
     context.topics = _topics(spec, data, context)
     return spec
+
+
+def _size_problems(data: Any) -> list[tuple[int, str]]:
+    """Return the values of pack.yaml and its topics too long for the database."""
+    found = field_problems(data, PACK_FIELDS)
+    topics = data.get("topics") if isinstance(data, dict) else None
+    for item in topics if isinstance(topics, list) else []:
+        found += field_problems(item, TOPIC_FIELDS, ordered=True)
+    return found
 
 
 def _check_id(spec: PackSpec, data: Any, root: Path, context: PackContext) -> None:

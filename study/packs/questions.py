@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from study.packs.context import PackContext
+from study.packs.limits import QUESTION_ID
 from study.packs.model import Option, Question
 from study.packs.schema import QuestionSpec, parse
 from study.packs.table_items import pair_problems
@@ -93,6 +94,9 @@ def _check_identity(
     spec: QuestionSpec, item: Any, source: str, context: PackContext, seen: dict
 ) -> None:
     line = line_of(item, "id")
+    full = f"{context.pack_id}:question:{spec.id}"
+    parts = [("question id", spec.id, line)]
+    context.check_id_size(source, "question id", full, parts, QUESTION_ID)
     if context.check_slug(source, line, "question id", spec.id):
         if spec.id in seen:
             message = f"duplicate question id '{spec.id}' (also at {seen[spec.id]})"

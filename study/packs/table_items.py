@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from study.packs.context import IdParts
+from study.packs.limits import CARD_ID, QUESTION_ID
 from study.packs.model import Card, Option, Question
 from study.packs.tables import Row, TableFile
 from study.packs.text import fill, normal
@@ -28,6 +30,10 @@ def table_cards(
             if front is None or back is None:
                 continue
             card_id = f"{pack}:table:{spec.id}:{row.key}:{template.id}"
+            parts = _id_parts(table, row, "cards", index, template.id)
+            table.context.check_id_size(
+                table.source, "card id", card_id, parts, CARD_ID
+            )
             card = Card(
                 card_id, pack, spec.topic, spec.note, "table", front, back, table.source
             )
@@ -47,15 +53,42 @@ def table_questions(
     ]
     questions = []
     for row in rows:
-        for _, template in templates:
+        for index, template in templates:
             if template.kind != "matching":
                 question = _row_question(table, template, row, rows, by_row)
-                questions += [question] if question else []
+                questions += _sized(table, question, row, index, template.id)
     for index, template in templates:
         if template.kind == "matching":
             question = _matching(table, index, template, rows, by_row)
-            questions += [question] if question else []
+            questions += _sized(table, question, None, index, template.id)
     return questions
+
+
+def _id_parts(
+    table: TableFile, row: Row | None, part: str, index: int, template_id: str
+) -> IdParts:
+    """Return what a table card's or question's id is made of, with lines."""
+    parts = [("table id", table.spec.id, table.line("id"))]
+    if row is not None:
+        parts.append(("row key", row.key, row.key_line))
+    return [*parts, ("template id", template_id, table.line(part, index))]
+
+
+def _sized(
+    table: TableFile,
+    question: Question | None,
+    row: Row | None,
+    index: int,
+    template_id: str,
+) -> list[Question]:
+    """Return the question as a list (empty for None), reporting a long id."""
+    if question is None:
+        return []
+    parts = _id_parts(table, row, "questions", index, template_id)
+    table.context.check_id_size(
+        table.source, "question id", question.id, parts, QUESTION_ID
+    )
+    return [question]
 
 
 def _row_question(

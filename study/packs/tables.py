@@ -26,6 +26,7 @@ class Row:
     key: str
     values: dict[str, Any]
     text: dict[str, str]
+    key_line: int  # the line of the key column's value
 
     def has(self, column: str | None) -> bool:
         """Tell whether the row sets column (a bool column counts when true)."""
@@ -117,7 +118,7 @@ def _read_row(table: TableFile, index: int, raw_row: dict[str, Any]) -> Row | No
         table.report(line, f"row key '{key_text}' has no letters or digits")
         return None
     text = {column: _as_text(value) for column, value in values.items()}
-    return Row(line, key, values, text)
+    return Row(line, key, values, text, table.line("rows", index, table.spec.key))
 
 
 def _cell(spec: ColumnSpec, value: Any) -> tuple[Any, str]:

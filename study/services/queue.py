@@ -249,6 +249,14 @@ def _count_new(session: Session, user: User, scope: Scope, limit: int | None) ->
     return session.scalar(select(func.count()).select_from(capped)) or 0
 
 
+@dataclass(frozen=True)
+class NextCard:
+    """The card to show next, with the learner's state of it (None while new)."""
+
+    card: Card
+    state: CardState | None
+
+
 def next_due(
     session: Session,
     user: User,
@@ -257,7 +265,21 @@ def next_due(
     day: Today,
     left: Counts | None = None,
 ) -> Card | None:
-    """Return the next card: due learning first, then due reviews, then new.
+    """Return the next card: due learning first, then due reviews, then new."""
+    found = next_card(session, user, scope, now, day, left)
+    return found.card if found else None
+
+
+def next_card(
+    session: Session,
+    user: User,
+    scope: Scope,
+    now: datetime,
+    day: Today,
+    left: Counts | None = None,
+) -> NextCard | None:
+    """Return the next card and its state: due learning first, then due
+    reviews, then new.
 
     `left` (the counts of what is left today, when the caller has them) skips
     the queries for kinds of cards with none left.
@@ -293,7 +315,7 @@ def next_due(
             .limit(1)
         )
         if new is not None:
-            return new
+            return NextCard(new, None)
     # Nothing else to do: learn ahead, like Anki, rather than make the learner wait.
     return _first_due(
         session,
@@ -304,8 +326,9 @@ def next_due(
     )
 
 
-def _first_due(session: Session, user: User, scope: Scope, *conditions) -> Card | None:
-    # Load the card's state with it: due_card reads it from the session.
+def _first_due(
+    session: Session, user: User, scope: Scope, *conditions
+) -> NextCard | None:
     row = session.execute(
         select(Card, CardState)
         .options(WITH_NOTE_SLUG)
@@ -318,7 +341,7 @@ def _first_due(session: Session, user: User, scope: Scope, *conditions) -> Card 
         .order_by(CardState.due)
         .limit(1)
     ).first()
-    return row[0] if row else None
+    return NextCard(row.Card, row.CardState) if row else None
 
 
 def next_review_at(session: Session, user: User, scope: Scope) -> datetime | None:
@@ -368,9 +391,19 @@ def review_id_for(session: Session, user: User, card: Card) -> str:
     return hashlib.sha256(seed).hexdigest()[:32]
 
 
-def due_card(session: Session, user: User, card: Card, now: datetime) -> DueCard:
-    """Bundle a card with its memory state, review id and interval previews."""
-    memory = memory_of(session, user, card)
+def due_card(
+    session: Session,
+    user: User,
+    card: Card | NextCard,
+    now: datetime,
+) -> DueCard:
+    """Bundle a card with its memory state, review id and interval previews
+    (a NextCard brings its state along, sparing a query)."""
+    if isinstance(card, NextCard):
+        card, state = card.card, card.state
+        memory = to_memory(state) if state else None
+    else:
+        memory = memory_of(session, user, card)
     return DueCard(
         card=card,
         memory=memory,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from study import srs
 from study.errors import Conflict, Invalid
 from study.extensions import db
-from study.models import Card, Pack
+from study.models import Card, CardState, Pack
 from study.services import choices, queue, reviews, tally
 from study.web.clock import now
 from study.web.forms import ButtonForm, RatingForm
@@ -34,7 +34,7 @@ def session_state(card_key: str | None = None) -> dict:
     day, counts = tally.day_and_counts(db.session, user, scope, moment)
     card = _requested_card(card_key, user, moment, day)
     if card is None:
-        card = queue.next_due(db.session, user, scope, moment, day, counts)
+        card = queue.next_card(db.session, user, scope, moment, day, counts)
     return {
         "scope": scope,
         "scope_args": scope_args,
@@ -52,8 +52,11 @@ def _requested_card(card_key, user, moment, day):
     card = db.session.scalar(select(Card).where(Card.key == card_key))
     if card is None or card.retired:
         return None
-    memory = queue.memory_of(db.session, user, card)
-    return card if srs.is_due(memory, moment, day.end) else None
+    state = db.session.get(CardState, (user.id, card.id))
+    memory = queue.to_memory(state) if state else None
+    if not srs.is_due(memory, moment, day.end):
+        return None
+    return queue.NextCard(card, state)
 
 
 @bp.get("/study")
