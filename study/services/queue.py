@@ -102,16 +102,8 @@ def study_scope(
             query = query.where(Topic.slug == topic)
         rows = session.execute(query).all()
     else:
-        choices = {
-            c.pack_id: c.topics
-            for c in session.scalars(
-                select(StudyChoice).where(StudyChoice.user_id == user.id)
-            )
-        }
         rows = [
-            row
-            for row in session.execute(query).all()
-            if not choices or _chosen(choices, row.pack_id, row.slug)
+            row for row in session.execute(_with_choices(query, user)) if _chosen(row)
         ]
     topic_ids = tuple(row.id for row in rows)
     fingerprints = {row.pack_id: row.fingerprint for row in rows}
@@ -144,11 +136,26 @@ def _stamp(topic_ids, note_id, fingerprints: dict[str, str]) -> str:
     return hashlib.sha256(seed).hexdigest()
 
 
-def _chosen(choices: dict[str, list | None], pack_id: str, slug: str) -> bool:
-    if pack_id not in choices:
+def _with_choices(query, user: User):
+    """Add the learner's choice for each topic's pack, and whether they chose
+    anything at all (no choice means every pack), in the same query."""
+    chose_any = exists().where(StudyChoice.user_id == user.id)
+    return query.add_columns(
+        StudyChoice.pack_id.label("chosen_pack"),
+        StudyChoice.topics.label("chosen_topics"),
+        chose_any.label("chose_any"),
+    ).outerjoin(
+        StudyChoice,
+        and_(StudyChoice.user_id == user.id, StudyChoice.pack_id == Topic.pack_id),
+    )
+
+
+def _chosen(row) -> bool:
+    if not row.chose_any:
+        return True
+    if row.chosen_pack is None:
         return False
-    topics = choices[pack_id]
-    return topics is None or slug in topics
+    return row.chosen_topics is None or row.slug in row.chosen_topics
 
 
 def today(session: Session, user: User, now: datetime) -> Today:

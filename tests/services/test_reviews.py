@@ -231,4 +231,26 @@ def test_a_review_step_runs_a_small_constant_number_of_statements(learner):
         card_id, review_id = shown.card.id, shown.review_id
     # The first step of the day counts the day's cards; later ones adjust that.
     assert sizes[0] > sizes[1] == sizes[2] == sizes[3]
-    assert sizes[1] <= 12, "\n".join(statements)
+    assert sizes[1] <= 11, "\n".join(statements)
+
+
+def test_the_default_scope_follows_the_study_choices(learner):
+    from study.models import StudyChoice, Topic
+
+    def slugs():
+        scope = queue.study_scope(db.session, learner)
+        return sorted(db.session.get(Topic, i).slug for i in scope.topic_ids)
+
+    assert slugs() == ["basics", "extras"]  # no choice yet: everything
+    db.session.add(
+        StudyChoice(user_id=learner.id, pack_id="starter", topics=["extras"])
+    )
+    db.session.commit()
+    assert slugs() == ["extras"]
+    db.session.get(StudyChoice, (learner.id, "starter")).topics = None
+    db.session.commit()
+    assert slugs() == ["basics", "extras"]
+    for topic in db.session.scalars(select(Topic)):
+        topic.retired = True
+    db.session.commit()
+    assert slugs() == []  # a choice whose topics are gone studies nothing
