@@ -19,7 +19,17 @@ from study.config import engine_options
 from study.extensions import db
 from study.models import Base, DayTally, User
 from study.packs.importer import import_packs
-from study.services import accounts, choices, queue, quizzes, reviews
+from study.services import (
+    accounts,
+    assignments,
+    choices,
+    queue,
+    quizzes,
+    reviews,
+    tally,
+    team_invites,
+    teams,
+)
 from tests.conftest import PASSWORD, STARTER, at
 from tests.servers import pg_url_from_env, scratch_database
 
@@ -38,13 +48,8 @@ def empty_database(tmp_path):
 
 
 def old_release_data(app) -> None:
-    """Use the first release's features: accounts, a pack, reviews, an undo.
-
-    Today's rating service also keeps the day's tally, a table the first
-    release did not have: it gets a scratch one while the old data is written,
-    dropped again before the upgrade."""
-    with app.app_context():
-        DayTally.__table__.create(db.engine)
+    """Use the first release's features: accounts, a pack, reviews, an undo."""
+    with app.app_context(), scratch_day_tallies():
         import_packs(db.session, STARTER)
         for number in range(3):
             user = accounts.create_user(
@@ -63,6 +68,18 @@ def old_release_data(app) -> None:
             reviews.undo_last_review(db.session, user)
         first = db.session.scalar(select(User).order_by(User.id))
         choices.save_study_choices(db.session, first, {"starter": ["basics"]})
+        db.session.remove()
+
+
+@contextmanager
+def scratch_day_tallies():
+    """Today's services keep the day's tally, a table older releases did not
+    have: give them a scratch one while old data is written, dropped again
+    before the upgrade."""
+    DayTally.__table__.create(db.engine)
+    try:
+        yield
+    finally:
         db.session.remove()
         DayTally.__table__.drop(db.engine)
 
@@ -113,5 +130,60 @@ def test_upgrading_from_the_first_release_keeps_all_data(tmp_path):
             )
             assert attempt.question_count >= 5
             assert accounts.authenticate(db.session, user.email, PASSWORD) == user
+            db.session.remove()
+            db.engine.dispose()
+
+
+PREVIOUS_RELEASE = "feb32588318b"  # the schema before the day tallies
+
+
+def previous_release_data(app) -> None:
+    """Everything the previous release stored: the first release's data plus
+    quiz attempts, a team with a member, an invite and an assignment."""
+    old_release_data(app)
+    with app.app_context(), scratch_day_tallies():
+        owner, member = db.session.scalars(select(User).order_by(User.id)).all()[:2]
+        attempt = quizzes.start_quiz(
+            db.session, owner, quizzes.QuizRequest(pack="starter", count=5), NOW
+        )
+        quizzes.submit_quiz(db.session, owner, attempt.id, NOW + timedelta(minutes=3))
+        team = teams.create_team(db.session, owner, "Platform crew", NOW)
+        team_invites.create_link_invite(db.session, owner, team.id, NOW)
+        team_invites.invite_by_email(db.session, owner, team.id, member.email, NOW)
+        spec = assignments.AssignmentSpec(
+            pack="starter", due="2026-03-01", all_cards_studied=True, exam_passed=True
+        )
+        assignments.create_assignment(db.session, owner, team.id, spec, NOW)
+
+
+def test_upgrading_from_the_previous_release_keeps_all_data(tmp_path):
+    with empty_database(tmp_path) as url:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+            }
+        )
+        with app.app_context():
+            upgrade(revision=PREVIOUS_RELEASE)
+            old_tables = sorted(inspect(db.engine).get_table_names())
+            db.session.remove()
+        assert "day_tallies" not in old_tables and "teams" in old_tables
+        previous_release_data(app)
+        before = rows_of(app, old_tables)
+        for table in ("quiz_attempts", "teams", "team_invites", "team_assignments"):
+            assert before[table], table
+
+        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+
+        assert rows_of(app, old_tables) == before
+        with app.app_context():
+            user = db.session.scalar(select(User).order_by(User.id))
+            scope = queue.study_scope(db.session, user)
+            moment = NOW + timedelta(hours=1)
+            day, left = tally.day_and_counts(db.session, user, scope, moment)
+            assert left == queue.counts(db.session, user, scope, moment, day)
             db.session.remove()
             db.engine.dispose()
