@@ -49,21 +49,11 @@ class PackContext:
     def check_id_size(
         self, source: str, what: str, full: str, parts: IdParts, limit: int
     ) -> None:
-        """Report a generated id longer than its column, once per line.
-
-        `full` ends with the parts (name, text, line) joined by `:`; the part
-        that takes the id past the limit is the one to shorten, on its line.
-        """
+        """Report a generated id longer than its column, once per line: on the
+        line of its longest part (name, text, line), the one to shorten."""
         if len(full) <= limit or len(self.pack_id) > PACK_ID:
             return  # a pack id too long is reported in pack.yaml, once
-        end = len(full) - len(":".join(text for _, text, _ in parts)) - 1
-        culprit = parts[-1]
-        for part in parts:
-            end += 1 + len(part[1])
-            if end > limit:
-                culprit = part
-                break
-        name, _, line = culprit
+        name, _, line = max(reversed(parts), key=lambda part: len(part[1]))
         if (source, line) in self.long_ids:
             return
         self.long_ids.add((source, line))

@@ -27,8 +27,9 @@ class ExamSpec(BaseModel):
     """The `exam:` settings in pack.yaml."""
 
     model_config = STRICT
-    questions: int = Field(ge=1)
-    minutes: int = Field(ge=1)
+    # Bounded like a real exam: a day at most, and a few hundred questions.
+    questions: int = Field(ge=1, le=500)
+    minutes: int = Field(ge=1, le=24 * 60)
     pass_mark: int = Field(ge=0, le=100)
 
 

@@ -198,6 +198,16 @@ CASES = [
         "tables/colors.yml:1: files in tables/ must end in .yaml",
     ),
     (
+        "exam-longer-than-a-day",
+        edit("pack.yaml", "minutes: 10", "minutes: 1000000000000"),
+        "pack.yaml:7: 'minutes': Input should be less than or equal to 1440",
+    ),
+    (
+        "exam-with-too-many-questions",
+        edit("pack.yaml", "questions: 5", "questions: 100000"),
+        "pack.yaml:7: 'questions': Input should be less than or equal to 500",
+    ),
+    (
         "questions-not-yaml",
         {"questions/q.json": "[]"},
         "questions/q.json:1: files in questions/ must end in .yaml",
