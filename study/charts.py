@@ -3,6 +3,12 @@
 Each chart comes with a summary sentence and a data table, its text alternative.
 Colours come from CSS classes, so the charts follow the light and dark themes
 and need no inline styles (the Content-Security-Policy forbids them).
+
+The pictures scale to their box, so app.css sets the label size in the
+picture's own units: larger where a chart is drawn narrow (on a phone), so the
+labels stay readable. The margins below leave room for the largest of those
+sizes (19 units for bars and scores, 12 for the calendar), and labels are
+placed with `dy` in em so they sit right at any size.
 """
 
 from __future__ import annotations
@@ -15,10 +21,12 @@ from html import escape
 from markupsafe import Markup
 
 HEAT_CELL, HEAT_STEP = 12, 14
-HEAT_LEFT, HEAT_TOP = 30, 18
+HEAT_LEFT, HEAT_TOP = 34, 18
 WEEKS = 53
-BAR_STEP, BAR_LEFT, BAR_TOP, BAR_HEIGHT = 16, 36, 10, 120
-SCORE_WIDTH, SCORE_HEIGHT, SCORE_LEFT, SCORE_TOP = 600, 150, 36, 10
+# Bars and scores share a width, so one set of label sizes in app.css fits both.
+BAR_STEP, BAR_LEFT, BAR_TOP, BAR_HEIGHT = 14, 60, 12, 120
+BAR_GAP, BAR_RIGHT, BAR_BOTTOM = 4, 12, 28
+SCORE_WIDTH, SCORE_HEIGHT, SCORE_LEFT, SCORE_TOP = 492, 120, 60, 12
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,11 @@ def _n(value: float) -> str:
 
 # Drawing parts are plain strings with their text escaped (Markup.format is
 # slow for the calendar's few hundred squares); _svg marks the whole safe.
-def _text(x: float, y: float, label: str, css: str = "label", anchor="start") -> str:
+def _text(x: float, y: float, label: str, css="label", anchor="start", dy="0") -> str:
+    """Draw a label; `dy` in em places it at any size ("0.35em" centres it on y)."""
+    shift = "" if dy == "0" else f' dy="{dy}"'
     return (
-        f'<text x="{_n(x)}" y="{_n(y)}" class="{escape(css)}" '
+        f'<text x="{_n(x)}" y="{_n(y)}"{shift} class="{escape(css)}" '
         f'text-anchor="{anchor}">{escape(label)}</text>'
     )
 
@@ -124,7 +134,13 @@ def calendar_heatmap(
         if day.day == 1:
             months.append(_text(x, HEAT_TOP - 6, f"{day:%b}"))
     weekdays = [
-        _text(HEAT_LEFT - 4, HEAT_TOP + row * HEAT_STEP + 10, name, anchor="end")
+        _text(
+            HEAT_LEFT - 4,
+            HEAT_TOP + row * HEAT_STEP + HEAT_CELL / 2,
+            name,
+            anchor="end",
+            dy="0.35em",
+        )
         for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
     ]
     legend = _heat_legend(HEAT_TOP + 7 * HEAT_STEP + 8)
@@ -148,12 +164,13 @@ def calendar_heatmap(
 
 def _heat_legend(y: int) -> str:
     """Draw the shade key at the right end, next to the latest weeks."""
-    left = HEAT_LEFT + WEEKS * HEAT_STEP - 5 * HEAT_STEP - 34
-    parts = [_text(left - 4, y + 10, "Less", anchor="end")]
+    left = HEAT_LEFT + WEEKS * HEAT_STEP - 5 * HEAT_STEP - 40
+    middle = y + HEAT_CELL / 2
+    parts = [_text(left - 4, middle, "Less", anchor="end", dy="0.35em")]
     for level in range(5):
         x = left + level * HEAT_STEP
         parts.append(_rect(x, y, HEAT_CELL, HEAT_CELL, f"heat heat-{level}"))
-    parts.append(_text(left + 5 * HEAT_STEP + 2, y + 10, "More"))
+    parts.append(_text(left + 5 * HEAT_STEP + 2, middle, "More", dy="0.35em"))
     return "".join(parts)
 
 
@@ -201,29 +218,29 @@ def bar_chart(
     top = _nice_top(max((n for _d, n in series), default=0))
     scale = BAR_HEIGHT / top
     parts = [_axis_lines(len(series) * BAR_STEP, top)]
+    bar_width = BAR_STEP - BAR_GAP
     for index, (day, count) in enumerate(series):
-        x = BAR_LEFT + index * BAR_STEP + 3
+        x = BAR_LEFT + index * BAR_STEP + BAR_GAP / 2
         height = max(count * scale, 1 if count else 0)
         css = "bar today" if day == today else "bar"
         tip = f"{day_label(day)}: {_plural(count, unit)}"
-        slot = _rect(x - 3, BAR_TOP, BAR_STEP, BAR_HEIGHT, "slot", tip)
+        slot = _rect(x - BAR_GAP / 2, BAR_TOP, BAR_STEP, BAR_HEIGHT, "slot", tip)
         parts.append(slot)
         if count:
             y = BAR_TOP + BAR_HEIGHT - height
-            parts.append(_rect(x, y, BAR_STEP - 6, height, css, tip))
+            parts.append(_rect(x, y, bar_width, height, css, tip))
         if index % 7 == 0:
             label = f"{day.day} {day:%b}"
-            centre = x + (BAR_STEP - 6) / 2
-            parts.append(
-                _text(centre, BAR_TOP + BAR_HEIGHT + 16, label, "label", "middle")
-            )
+            centre = x + bar_width / 2
+            below = BAR_TOP + BAR_HEIGHT + 3
+            parts.append(_text(centre, below, label, "label", "middle", dy="1em"))
     total = sum(n for _d, n in series)
     summary = _bar_summary(series, total, unit)
-    width = BAR_LEFT + len(series) * BAR_STEP + 16
+    width = BAR_LEFT + len(series) * BAR_STEP + BAR_RIGHT
     svg = _svg(
         chart_id,
         "bars",
-        (width, BAR_TOP + BAR_HEIGHT + 24),
+        (width, BAR_TOP + BAR_HEIGHT + BAR_BOTTOM),
         title,
         summary,
         "".join(parts),
@@ -244,8 +261,14 @@ def _axis_lines(width: int, top: int) -> str:
         y = BAR_TOP + BAR_HEIGHT - value * BAR_HEIGHT / top
         css = "axis" if value == 0 else "grid"
         parts.append(_line(BAR_LEFT, BAR_LEFT + width, y, css))
-        parts.append(_text(BAR_LEFT - 4, y + 4, f"{value:,}", anchor="end"))
+        label = _count_label(value)
+        parts.append(_text(BAR_LEFT - 5, y, label, anchor="end", dy="0.35em"))
     return "".join(parts)
+
+
+def _count_label(value: int) -> str:
+    """Format an axis value in at most four characters: 500, 2,000, 25k."""
+    return f"{value:,}" if value < 10_000 else f"{value // 1000:,}k"
 
 
 def _bar_summary(series, total: int, unit: str) -> str:
@@ -268,7 +291,8 @@ def score_history(points: Sequence[ScorePoint], chart_id: str = "scores") -> Cha
         y = _score_y(value)
         css = "axis" if value == 0 else "grid"
         parts.append(_line(SCORE_LEFT, SCORE_WIDTH - 10, y, css))
-        parts.append(_text(SCORE_LEFT - 4, y + 4, f"{value}%", anchor="end"))
+        label = f"{value}%"
+        parts.append(_text(SCORE_LEFT - 5, y, label, anchor="end", dy="0.35em"))
     step = (SCORE_WIDTH - SCORE_LEFT - 30) / max(len(points) - 1, 1)
     coords = [
         (SCORE_LEFT + 10 + index * step, _score_y(point.score))
@@ -278,9 +302,9 @@ def score_history(points: Sequence[ScorePoint], chart_id: str = "scores") -> Cha
         line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline points="{line}" class="line"/>')
     parts += [_score_point(x, y, p) for (x, y), p in zip(coords, points, strict=True)]
-    parts.append(_score_legend(SCORE_TOP + SCORE_HEIGHT + 24))
+    parts.append(_score_legend(SCORE_TOP + SCORE_HEIGHT + 20))
     summary = _score_summary(points)
-    height = SCORE_TOP + SCORE_HEIGHT + 34
+    height = SCORE_TOP + SCORE_HEIGHT + 32
     title = "Quiz and exam scores over time"
     size = (SCORE_WIDTH, height)
     svg = _svg(chart_id, "scores", size, title, summary, "".join(parts))
@@ -289,14 +313,16 @@ def score_history(points: Sequence[ScorePoint], chart_id: str = "scores") -> Cha
 
 
 def _score_legend(y: float) -> str:
-    """Say which colour is which: practice quizzes and drills, mock exams."""
+    """Say which colour is which: practice quizzes and drills, mock exams.
+
+    `y` is the middle of the key; the gap after "Quiz" fits its largest size."""
     parts = []
     for x, kind, label in (
         (SCORE_LEFT + 10, "quiz", "Quiz"),
-        (110, "exam", "Mock exam"),
+        (SCORE_LEFT + 76, "exam", "Mock exam"),
     ):
-        parts.append(f'<circle cx="{x}" cy="{_n(y - 4)}" r="5" class="point {kind}"/>')
-        parts.append(_text(x + 9, y, label))
+        parts.append(f'<circle cx="{x}" cy="{_n(y)}" r="5" class="point {kind}"/>')
+        parts.append(_text(x + 9, y, label, dy="0.35em"))
     return "".join(parts)
 
 
