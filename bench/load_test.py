@@ -362,6 +362,10 @@ def report(options, stats, faults, learners, checked, took) -> dict:
     """Gather the figures of a run."""
     acknowledged = sum(len(each.stack) + len(each.undone) for each in learners)
     problems = list(checked["problems"]) + faults.notes
+    if stats.errors.get("HTTP 500"):
+        # Faults may drop connections or make the database unavailable (503);
+        # a 500 means the app itself failed.
+        problems.append(f"{stats.errors['HTTP 500']} answers were HTTP 500")
     if faults.healthz_recovery_seconds is not None and (
         faults.healthz_recovery_seconds >= 5
     ):

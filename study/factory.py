@@ -16,6 +16,8 @@ from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -165,6 +167,21 @@ def register_error_handlers(app: Flask) -> None:
         extra = [(k, v) for k, v in error.get_headers() if k != "Content-Type"]
         return (*response, extra) if extra else response
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error: Exception):
+        # The database is restarting, unreachable or too busy: nothing was
+        # saved, and the same request can be sent again (ratings carry their
+        # review id, so a retry never counts twice).
+        app.logger.warning("database unavailable: %s", type(error).__name__)
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session.close()
+        response = error_response(503, "unavailable", UNAVAILABLE)
+        return (*response, [("Retry-After", "2")])
+
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         app.logger.exception("unhandled error", exc_info=error)
@@ -173,6 +190,10 @@ def register_error_handlers(app: Flask) -> None:
 
 
 TOO_MANY = "Too many attempts. Wait a minute, then try again."
+UNAVAILABLE = (
+    "The database is not answering right now (it may be restarting). "
+    "Nothing was saved; try again in a moment."
+)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "

@@ -78,6 +78,12 @@ def test_the_app_answers_again_after_postgresql_restarts(tmp_path):
                 assert set(pool.map(call, range(8))) == {200}
             cluster.pg_ctl("stop")
             assert requests.get(f"{base}/healthz", timeout=10).status_code == 503
+            # A request while the database is down: a 503 that says to retry.
+            down = requests.get(f"{base}/api/v1/settings", headers=headers, timeout=10)
+            assert down.status_code == 503 and down.headers["Retry-After"] == "2"
+            assert down.json()["error"]["code"] == "unavailable"
+            page = requests.get(f"{base}/", timeout=10)  # lists the packs
+            assert page.status_code == 503 and "try again in a moment" in page.text
             cluster.pg_ctl("start")
             # Every pooled connection died with the server; pre-ping replaces them.
             assert requests.get(f"{base}/healthz", timeout=10).json() == {
