@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from study.models import User
+
+USERS = User.__table__
+# Rewrite a column no foreign key points at: touching users.id made SQLite
+# scan every child row of the learner (all their review logs) on each write.
+LOCK = (
+    update(USERS)
+    .where(USERS.c.id == bindparam("user_id"))
+    .values(session_token=USERS.c.session_token)
+)
 
 
 def lock_learner(session: Session, user_id: int) -> None:
     """Serialize one learner's writes (a row lock on PostgreSQL, the write lock
     on SQLite) so concurrent submits cannot interleave."""
-    # Rewrite a column no foreign key points at: touching users.id made SQLite
-    # scan every child row of the learner (all their review logs) on each write.
-    session.execute(
-        update(User).where(User.id == user_id).values(session_token=User.session_token)
-    )
+    session.connection().execute(LOCK, {"user_id": user_id})

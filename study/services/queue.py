@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from fsrs import State
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from study import srs
@@ -91,20 +91,14 @@ def study_scope(
     learner's chosen packs and topics."""
     if pack and note:
         return _note_scope(session, pack, note)
-    query = (
-        select(Topic.id, Topic.pack_id, Topic.slug, Pack.fingerprint)
-        .join(Pack, Pack.id == Topic.pack_id)
-        .where(Topic.retired.is_(False))
-    )
     if pack:
-        query = query.where(Topic.pack_id == pack)
+        query = LIVE_TOPICS.where(Topic.pack_id == pack)
         if topic:
             query = query.where(Topic.slug == topic)
         rows = session.execute(query).all()
     else:
-        rows = [
-            row for row in session.execute(_with_choices(query, user)) if _chosen(row)
-        ]
+        chosen = session.connection().execute(CHOSEN_TOPICS, {"user_id": user.id})
+        rows = [row for row in chosen if _chosen(row)]
     topic_ids = tuple(row.id for row in rows)
     fingerprints = {row.pack_id: row.fingerprint for row in rows}
     return Scope(
@@ -136,18 +130,24 @@ def _stamp(topic_ids, note_id, fingerprints: dict[str, str]) -> str:
     return hashlib.sha256(seed).hexdigest()
 
 
-def _with_choices(query, user: User):
-    """Add the learner's choice for each topic's pack, and whether they chose
-    anything at all (no choice means every pack), in the same query."""
-    chose_any = exists().where(StudyChoice.user_id == user.id)
-    return query.add_columns(
-        StudyChoice.pack_id.label("chosen_pack"),
-        StudyChoice.topics.label("chosen_topics"),
-        chose_any.label("chose_any"),
-    ).outerjoin(
-        StudyChoice,
-        and_(StudyChoice.user_id == user.id, StudyChoice.pack_id == Topic.pack_id),
-    )
+LIVE_TOPICS = (
+    select(Topic.id, Topic.pack_id, Topic.slug, Pack.fingerprint)
+    .join(Pack, Pack.id == Topic.pack_id)
+    .where(Topic.retired.is_(False))
+)
+# Every live topic with the learner's choice for its pack, and whether they
+# chose anything at all (no choice means every pack): one query, built once.
+CHOSEN_TOPICS = LIVE_TOPICS.add_columns(
+    StudyChoice.pack_id.label("chosen_pack"),
+    StudyChoice.topics.label("chosen_topics"),
+    exists().where(StudyChoice.user_id == bindparam("user_id")).label("chose_any"),
+).outerjoin(
+    StudyChoice,
+    and_(
+        StudyChoice.user_id == bindparam("user_id"),
+        StudyChoice.pack_id == Topic.pack_id,
+    ),
+)
 
 
 def _chosen(row) -> bool:
@@ -383,17 +383,26 @@ def to_memory(state: CardState) -> srs.Memory:
     )
 
 
+RATINGS_OF_CARD = (
+    select(func.count())
+    .select_from(ReviewLog)
+    .where(
+        ReviewLog.user_id == bindparam("user_id"),
+        ReviewLog.card_id == bindparam("card_id"),
+    )
+)
+
+
 def review_id_for(session: Session, user: User, card: Card) -> str:
     """Return the review id for showing this card now.
 
     It is derived from how often the card was rated before, so two tabs showing
     the same card share one id and the second rating counts once.
     """
-    ratings = session.scalar(
-        select(func.count())
-        .select_from(ReviewLog)
-        .where(ReviewLog.user_id == user.id, ReviewLog.card_id == card.id)
+    found = session.connection().execute(
+        RATINGS_OF_CARD, {"user_id": user.id, "card_id": card.id}
     )
+    ratings = found.scalar()
     seed = f"{user.id}:{card.id}:{ratings}".encode()
     return hashlib.sha256(seed).hexdigest()[:32]
 

@@ -13,13 +13,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from fsrs import State
-from sqlalchemy import delete
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from study import srs
-from study.models import Card, DayTally, User
+from study.models import DayTally, User
 from study.services import queue
 from study.services.learner_lock import lock_learner
+
+KEPT = select(DayTally.__table__).where(
+    DayTally.__table__.c.user_id == bindparam("user_id")
+)
 
 
 def day_and_counts(
@@ -30,7 +34,7 @@ def day_and_counts(
         return queue.today(session, user, now), queue.Counts(0, 0, 0)
     start = srs.study_day_start(now, user.timezone)
     end = srs.study_day_end(now, user.timezone)
-    tally = session.get(DayTally, user.id, populate_existing=True)
+    tally = session.connection().execute(KEPT, {"user_id": user.id}).first()
     if not _fits(tally, start, scope):
         tally = _count_again(session, user, scope, now, start)
     day = queue.Today(start, end, tally.new_done, tally.reviews_done, tally.ratings)
@@ -38,7 +42,7 @@ def day_and_counts(
     return day, queue.within_limits(user, day, due)
 
 
-def _fits(tally: DayTally | None, day_start: datetime, scope: queue.Scope) -> bool:
+def _fits(tally, day_start: datetime, scope: queue.Scope) -> bool:
     return (
         tally is not None
         and tally.day_start == day_start
@@ -75,49 +79,65 @@ def _count_again(
     return tally
 
 
+TALLIES = DayTally.__table__
+TALLY_SCOPE = select(TALLIES.c.day_start, TALLIES.c.topic_ids, TALLIES.c.note_id).where(
+    TALLIES.c.user_id == bindparam("user_id")
+)
+MOVE_TALLY = (
+    update(TALLIES)
+    .where(TALLIES.c.user_id == bindparam("of_user"))
+    .values(
+        ratings=TALLIES.c.ratings + 1,
+        new_done=TALLIES.c.new_done + bindparam("new_done"),
+        reviews_done=TALLIES.c.reviews_done + bindparam("reviews_done"),
+        new_unseen=TALLIES.c.new_unseen + bindparam("new_unseen"),
+        learning_due=TALLIES.c.learning_due + bindparam("learning_due"),
+        review_due=TALLIES.c.review_due + bindparam("review_due"),
+    )
+)
+
+
 def count_rating(
-    session: Session,
+    connection: Connection,
     user: User,
-    card: Card,
+    card,
     before: srs.Memory | None,
     after: srs.Memory,
     now: datetime,
 ) -> None:
-    """Move one rated card through the tally (inside the rating's transaction,
-    which already holds the learner's lock)."""
-    tally = session.get(DayTally, user.id, populate_existing=True)
-    if tally is None:
-        return
-    start = srs.study_day_start(now, user.timezone)
-    if tally.day_start != start:
-        return  # a new study day: the next page counts again anyway
+    """Move one rated card (a row with topic_id and note_id) through the tally,
+    inside the rating's transaction, which already holds the learner's lock."""
+    kept = connection.execute(TALLY_SCOPE, {"user_id": user.id}).first()
+    if kept is None or kept.day_start != srs.study_day_start(now, user.timezone):
+        return  # none, or a new study day: the next page counts again anyway
     end = srs.study_day_end(now, user.timezone)
-    tally.ratings += 1
+    change = {"new_done": 0, "reviews_done": 0, "new_unseen": 0}
+    change |= {"learning_due": 0, "review_due": 0}
     if before is None:
-        tally.new_done += 1
+        change["new_done"] = 1
     elif before.state == State.Review:
-        tally.reviews_done += 1
-    if not _in_tally_scope(tally, card):
-        return
-    if before is None:
-        tally.new_unseen -= 1
-    elif before.due < end:
-        _shift(tally, before.state, -1)
-    if after.due < end:
-        _shift(tally, after.state, +1)
+        change["reviews_done"] = 1
+    if _in_scope(kept, card):
+        if before is None:
+            change["new_unseen"] = -1
+        elif before.due < end:
+            _shift(change, before.state, -1)
+        if after.due < end:
+            _shift(change, after.state, +1)
+    connection.execute(MOVE_TALLY, {"of_user": user.id, **change})
 
 
-def _in_tally_scope(tally: DayTally, card: Card) -> bool:
-    if card.topic_id not in tally.topic_ids:
+def _in_scope(kept, card) -> bool:
+    if card.topic_id not in kept.topic_ids:
         return False
-    return tally.note_id is None or tally.note_id == card.note_id
+    return kept.note_id is None or kept.note_id == card.note_id
 
 
-def _shift(tally: DayTally, state: int, step: int) -> None:
+def _shift(change: dict[str, int], state: int, step: int) -> None:
     if state in queue.LEARNING_STATES:
-        tally.learning_due += step
+        change["learning_due"] += step
     elif state == State.Review:
-        tally.review_due += step
+        change["review_due"] += step
 
 
 def forget(session: Session, user_id: int) -> None:
