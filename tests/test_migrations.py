@@ -96,19 +96,25 @@ def rows_of(app, names: list[str]) -> dict[str, list[tuple]]:
     return found
 
 
+def app_at_revision(url: str, revision: str):
+    """Return an app on a database migrated up to `revision`, and its tables."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        }
+    )
+    with app.app_context():
+        upgrade(revision=revision)
+        tables = sorted(inspect(db.engine).get_table_names())
+        db.session.remove()
+    return app, tables
+
+
 def test_upgrading_from_the_first_release_keeps_all_data(tmp_path):
     with empty_database(tmp_path) as url:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
-            }
-        )
-        with app.app_context():
-            upgrade(revision=FIRST_REVISION)
-            old_tables = sorted(inspect(db.engine).get_table_names())
-            db.session.remove()
+        app, old_tables = app_at_revision(url, FIRST_REVISION)
         assert "quiz_attempts" not in old_tables and "users" in old_tables
         old_release_data(app)
         before = rows_of(app, old_tables)
@@ -158,17 +164,7 @@ def previous_release_data(app) -> None:
 
 def test_upgrading_from_the_previous_release_keeps_all_data(tmp_path):
     with empty_database(tmp_path) as url:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
-            }
-        )
-        with app.app_context():
-            upgrade(revision=PREVIOUS_RELEASE)
-            old_tables = sorted(inspect(db.engine).get_table_names())
-            db.session.remove()
+        app, old_tables = app_at_revision(url, PREVIOUS_RELEASE)
         assert "day_tallies" not in old_tables and "teams" in old_tables
         previous_release_data(app)
         before = rows_of(app, old_tables)

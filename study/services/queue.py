@@ -372,7 +372,8 @@ def memory_of(session: Session, user: User, card: Card) -> srs.Memory | None:
 
 
 def to_memory(state: CardState) -> srs.Memory:
-    """Convert a stored card state to the scheduler's memory value."""
+    """Convert a stored card state (or a row with its columns) to the
+    scheduler's memory value."""
     return srs.Memory(
         state=state.state,
         step=state.step,

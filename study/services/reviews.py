@@ -16,6 +16,7 @@ from study.errors import Conflict, Invalid, NotFound
 from study.models import Card, CardState, ReviewLog, User
 from study.services import tally
 from study.services.learner_lock import lock_learner
+from study.services.queue import to_memory
 
 MAX_DURATION_MS = 60 * 60 * 1000
 
@@ -113,7 +114,7 @@ def record_review(
     if card is None or card.retired:
         session.rollback()
         raise NotFound("There is no such card to rate.")
-    memory = _memory(card) if card.studied_by is not None else None
+    memory = to_memory(card) if card.studied_by is not None else None
     day_end = srs.study_day_end(now, user.timezone)
     if not srs.is_due(memory, now, day_end):
         session.rollback()
@@ -143,17 +144,6 @@ def record_review(
         return _repeat(earlier, card_key)
     _forget_loaded_state(session, user.id, card.id)
     return ReviewOutcome(card_key, rating, after.due, duplicate=False)
-
-
-def _memory(row) -> srs.Memory:
-    return srs.Memory(
-        state=row.state,
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=row.due,
-        last_review=row.last_review,
-    )
 
 
 def _earlier_review(connection, user: User, review_id: str):
