@@ -84,10 +84,14 @@ ERRORS = {
 
 def errors(*codes: str) -> dict:
     """Return the error responses an operation can give (any can be a 400: a
-    NUL character in the path or query is refused everywhere)."""
+    NUL character in the path or query is refused everywhere; and a 414 from
+    gunicorn when the request line is too long)."""
     return {
-        code: {"$ref": f"#/components/responses/Error{code}"}
-        for code in sorted({"400", "401", *codes})
+        **{
+            code: {"$ref": f"#/components/responses/Error{code}"}
+            for code in sorted({"400", "401", *codes})
+        },
+        "414": {"$ref": "#/components/responses/UriTooLong"},
     }
 
 
@@ -689,6 +693,14 @@ DOCUMENT = {
                 "content": json_content(ref("Error")),
             }
             for code, description in ERRORS.items()
+        }
+        | {
+            "UriTooLong": {
+                "description": "The request line is longer than the server "
+                "accepts (gunicorn's limit is 4,094 bytes); gunicorn answers "
+                "with a short HTML page before the app sees the request.",
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            }
         },
         "securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer"},
