@@ -29,11 +29,33 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+class BodyClosedBeforeSending:
+    """Read each response whole and close it before the test server sends it.
+
+    Werkzeug's development server closes a response body only after it has
+    drained the socket; when the browser resets the connection first (it
+    drops a favicon request on navigation), that read raises and the open
+    static file is left to the garbage collector, which warns at a random
+    later point. Bodies here are small, so holding them in memory is fine.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        body = self.app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+
 @pytest.fixture(scope="session")
 def live_server(app, starter_session):
     """Serve the app on a free loopback port for the whole run."""
     app.config["EXAM_SECONDS"] = 12  # a short mock exam so time-outs can be seen
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, BodyClosedBeforeSending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
