@@ -14,6 +14,7 @@ from study.models import AttemptItem, Pack, Question, QuizAttempt, Topic, User
 from study.quiz import present as presenting
 from study.quiz import selection
 from study.services.lapses import lapse_missed_cards
+from study.services.learner_lock import lock_learner
 
 MODES = ("practice", "exam", "drill")
 FEEDBACK = ("end", "each")
@@ -36,15 +37,30 @@ class QuizRequest:
 
 def open_attempt(session: Session, user: User, now: datetime) -> QuizAttempt | None:
     """Return the learner's attempt in progress, closing it first if time ran out."""
-    attempt = session.scalar(
+    attempt = _open_attempt(session, user)
+    if attempt is not None and _expired(attempt, now):
+        _lock_quizzes(session, user)
+        attempt = _open_attempt(session, user)
+        if attempt is not None and _expired(attempt, now):
+            finalize(session, attempt, now)
+            return None
+    return attempt
+
+
+def _open_attempt(session: Session, user: User) -> QuizAttempt | None:
+    return session.scalar(
         select(QuizAttempt).where(
             QuizAttempt.user_id == user.id, QuizAttempt.status == "open"
         )
     )
-    if attempt is not None and _expired(attempt, now):
-        finalize(session, attempt, now)
-        return None
-    return attempt
+
+
+def _lock_quizzes(session: Session, user: User) -> None:
+    """Serialize the learner's quiz writes, then read afresh what another
+    request (a second tab, the countdown's submit) may have saved meanwhile:
+    two submits must not both grade, nor an autosave land after grading."""
+    lock_learner(session, user.id)
+    session.expire_all()
 
 
 def start_quiz(
@@ -62,6 +78,7 @@ def start_quiz(
     if pack is None:
         raise NotFound("There is no such pack.")
     _check_request(request)
+    _lock_quizzes(session, user)
     if open_attempt(session, user, now) is not None:
         raise Conflict("You have a quiz in progress; finish or submit it first.")
     topics = _chosen_topics(session, pack, request)
@@ -208,7 +225,10 @@ def attempt_now(session: Session, user: User, attempt_id: int, now) -> QuizAttem
     """Load an attempt, submitting it on the server if its time has run out."""
     attempt = owned_attempt(session, user, attempt_id)
     if attempt.status == "open" and _expired(attempt, now):
-        finalize(session, attempt, now)
+        _lock_quizzes(session, user)
+        attempt = owned_attempt(session, user, attempt_id)
+        if attempt.status == "open":
+            finalize(session, attempt, now)
     return attempt
 
 
@@ -223,6 +243,7 @@ def item_at(attempt: QuizAttempt, position: object) -> AttemptItem:
 
 
 def _writable_item(session, user, attempt_id, position, now) -> AttemptItem:
+    _lock_quizzes(session, user)
     attempt = attempt_now(session, user, attempt_id, now)
     if attempt.status != "open":
         late = " Time ran out;" if attempt.timed_out else ""
@@ -309,6 +330,7 @@ def domc_answer(session, user, attempt_id, position, option_id, says_yes, now):
 
 def submit_quiz(session, user, attempt_id, now, answers: dict | None = None):
     """Save any final answers in time, then grade; a second submit changes nothing."""
+    _lock_quizzes(session, user)
     attempt = attempt_now(session, user, attempt_id, now)
     if attempt.status != "open":
         return attempt
