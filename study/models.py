@@ -20,6 +20,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -295,6 +297,7 @@ class ReviewLog(Base):
             "user_id",
             "reviewed_at",
             "undone",
+            "from_quiz",
             "previous_state",
             "rating",
         ),
@@ -313,8 +316,21 @@ class ReviewLog(Base):
     state_before: Mapped[dict | None] = mapped_column(JSON)
     state_after: Mapped[dict] = mapped_column(JSON)
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A lapse a missed quiz question gave the card: it reschedules the card
+    # and shows in its history, but is no rating the learner gave, so it
+    # counts toward no daily limit, streak, retention or leaderboard, and
+    # Undo in a study session does not take it back.
+    from_quiz: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     card: Mapped[Card] = relationship()
+
+    @classmethod
+    def counted(cls):
+        """The rows that are ratings given while studying: neither undone
+        nor a quiz's lapse."""
+        return and_(cls.undone.is_(False), cls.from_quiz.is_(False))
 
 
 class QuizAttempt(Base):

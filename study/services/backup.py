@@ -44,6 +44,7 @@ CSV_COLUMNS = (
     "interval_days",
     "duration_ms",
     "review_id",
+    "from_quiz",
 )
 CHUNK = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -120,6 +121,7 @@ def _exported_reviews(session: Session, user: User) -> list[dict]:
             ReviewLog.state_before,
             ReviewLog.state_after,
             ReviewLog.undone,
+            ReviewLog.from_quiz,
         )
         .join(Card, Card.id == ReviewLog.card_id)
         .where(ReviewLog.user_id == user.id)
@@ -127,7 +129,7 @@ def _exported_reviews(session: Session, user: User) -> list[dict]:
         .execution_options(yield_per=2000)
     )
     names = ("card", "review_id", "rating", "reviewed_at", "duration_ms")
-    names += ("previous_state", "state_before", "state_after", "undone")
+    names += ("previous_state", "state_before", "state_after", "undone", "from_quiz")
     reviews = []
     for row in rows:
         review = dict(zip(names, row, strict=True))
@@ -198,6 +200,7 @@ def review_log_csv(session: Session, user: User) -> Iterator[str]:
                 f"{interval:.4f}",
                 log.duration_ms,
                 log.review_id,
+                "yes" if log.from_quiz else "no",
             )
         )
         if count % CHUNK == 0:

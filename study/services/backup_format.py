@@ -138,6 +138,7 @@ def _review(value: Any, where: str) -> dict:
         else _memory(before, f"{where}.state_before"),
         "state_after": _memory(data.get("state_after"), f"{where}.state_after"),
         "undone": data.get("undone", False) is True,
+        "from_quiz": data.get("from_quiz", False) is True,
     }
 
 

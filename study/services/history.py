@@ -31,10 +31,13 @@ class ReviewRow:
     topic_title: str
     stability: float | None = None
     difficulty: float | None = None
+    from_quiz: bool = False  # a lapse a missed quiz question gave the card
 
     @property
     def rating_name(self) -> str:
-        """Return Again, Hard, Good or Easy."""
+        """Return Again, Hard, Good or Easy (or that a quiz question was missed)."""
+        if self.from_quiz:
+            return "Missed in a quiz"
         return srs.RATINGS.get(self.rating, str(self.rating))
 
     @property
@@ -79,6 +82,7 @@ def _row(log: ReviewLog, card: Card, topic_title: str) -> ReviewRow:
         topic_title=topic_title,
         stability=after.stability,
         difficulty=after.difficulty,
+        from_quiz=log.from_quiz,
     )
 
 

@@ -18,8 +18,9 @@ from study.services.queue import to_memory
 def lapse_missed_cards(
     session: Session, user_id: int, attempt_id: int, missed: list[Question], now
 ) -> int:
-    """Rate the cards behind missed questions Again (a lapse, logged like any
-    review) so they come due now; return how many cards were lapsed."""
+    """Rate the cards behind missed questions Again (a lapse, logged as the
+    quiz's, not as a study rating) so they come due now; return how many
+    cards were lapsed."""
     keys = sorted({key for q in missed for key in (q.data or {}).get("cards", [])})
     if not keys:
         return 0
@@ -68,6 +69,7 @@ def _lapse(user, card, state, attempt_id: int, now: datetime) -> tuple[dict, dic
         "state_before": before.to_json() if before else None,
         "state_after": after.to_json(),
         "undone": False,
+        "from_quiz": True,
     }
     lapsed = before is not None and before.state == 2
     values = {

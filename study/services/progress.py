@@ -184,7 +184,7 @@ def daily_reviews(
         .where(
             ReviewLog.user_id == user.id,
             ReviewLog.reviewed_at >= start,
-            ReviewLog.undone.is_(False),
+            ReviewLog.counted(),
         )
         .group_by(day)
     ).all()

@@ -172,7 +172,7 @@ def today(session: Session, user: User, now: datetime) -> Today:
         ).where(
             ReviewLog.user_id == user.id,
             ReviewLog.reviewed_at >= start,
-            ReviewLog.undone.is_(False),
+            ReviewLog.counted(),
         )
     ).one()
     return Today(start, end, int(new_done), int(reviews_done), int(ratings))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fsrs import State
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -216,16 +216,32 @@ def _apply(state: CardState, memory: srs.Memory) -> None:
     state.last_review = memory.last_review
 
 
+def _changed_since(session: Session, last: ReviewLog) -> bool:
+    """Whether a quiz lapsed the card after this rating: putting back the state
+    from before the rating would then erase the lapse."""
+    return session.scalar(
+        select(
+            exists().where(
+                ReviewLog.user_id == last.user_id,
+                ReviewLog.card_id == last.card_id,
+                ReviewLog.id > last.id,
+                ReviewLog.undone.is_(False),
+            )
+        )
+    )
+
+
 def undo_last_review(session: Session, user: User) -> Card | None:
-    """Take back the learner's latest rating; return its card (None if none)."""
+    """Take back the learner's latest study rating (never a quiz's lapse, nor
+    a rating a quiz's lapse came after); return its card (None if none)."""
     lock_learner(session, user.id)
     last = session.scalar(
         select(ReviewLog)
-        .where(ReviewLog.user_id == user.id, ReviewLog.undone.is_(False))
+        .where(ReviewLog.user_id == user.id, ReviewLog.counted())
         .order_by(ReviewLog.id.desc())
         .limit(1)
     )
-    if last is None:
+    if last is None or _changed_since(session, last):
         session.rollback()
         return None
     state = session.get(CardState, (user.id, last.card_id))

@@ -62,7 +62,7 @@ def _reviews_since(session: Session, who: Select, start: datetime) -> list:
         .where(
             ReviewLog.user_id.in_(who),
             ReviewLog.reviewed_at >= start,
-            ReviewLog.undone.is_(False),
+            ReviewLog.counted(),
         )
         .group_by(ReviewLog.user_id)
     ).all()

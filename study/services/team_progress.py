@@ -174,7 +174,7 @@ def figures(session: Session, who: Select, pack_ids: Iterable[str]) -> Figures:
             ReviewLog.user_id,
             ReviewLog.reviewed_at,
             who,
-            ReviewLog.undone.is_(False),
+            ReviewLog.counted(),
         ),
         last_quiz=_latest(
             session,
