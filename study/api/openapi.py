@@ -296,6 +296,7 @@ SCHEMAS = {
                 "topics",
                 "quiz_scores",
                 "reviews_per_day",
+                "calendar",
                 "forecast",
             ],
             today=text(format="date"),
@@ -339,6 +340,14 @@ SCHEMAS = {
                 ),
             },
             reviews_per_day={
+                "type": "array",
+                "items": closed(
+                    obj(["day", "reviews"], day=text(format="date"), reviews=COUNT)
+                ),
+            },
+            calendar={
+                "description": "The calendar's year: every study day with at "
+                "least one review, oldest first (days without one are left out).",
                 "type": "array",
                 "items": closed(
                     obj(["day", "reviews"], day=text(format="date"), reviews=COUNT)

@@ -63,6 +63,11 @@ def progress_json(board: progress_service.Dashboard) -> dict:
         "reviews_per_day": [
             {"day": day.isoformat(), "reviews": count} for day, count in last_month
         ],
+        "calendar": [
+            {"day": day.isoformat(), "reviews": count}
+            for day, count in sorted(board.daily.items())
+            if count
+        ],
         "forecast": [{"day": day.isoformat(), "due": n} for day, n in board.forecast],
     }
 

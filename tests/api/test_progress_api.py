@@ -82,6 +82,11 @@ def test_progress_matches_the_service(app, logged_in, starter):
     assert basics["mastery"] == round(1 / 7, 4) and basics["latest_exam"] == 70.0
     assert body["quiz_scores"][0]["mode"] == "exam"
     assert len(body["forecast"]) == 30
+    # The calendar's year: the three study days, oldest first, one review each.
+    assert body["calendar"] == [
+        {"day": (board.today - timedelta(days=d)).isoformat(), "reviews": 1}
+        for d in (2, 1, 0)
+    ]
     assert_matches_schema(app, "Progress", body)
 
 
