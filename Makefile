@@ -33,7 +33,7 @@ db: $(BIN)/.runtime
 content: db
 	$(FLASK) content import
 
-system-deps: ## Debian packages the tests need (PostgreSQL, chromium, Redis)
+system-deps: ## Debian packages the tests need (PostgreSQL, chromium, Redis, Node)
 	bash scripts/system-deps.sh
 
 lint: $(BIN)/.dev

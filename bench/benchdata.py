@@ -213,9 +213,14 @@ def database(kind: str, directory: Path) -> Iterator[str]:
 
 def postgres_version() -> str:
     """Return the PostgreSQL server version installed, if any."""
+    from tests.servers import pg_bin
+
+    folder = pg_bin()
+    if folder is None:
+        return "no PostgreSQL"
     try:
         out = subprocess.run(
-            ["/usr/lib/postgresql/15/bin/postgres", "--version"],
+            [str(folder / "postgres"), "--version"],
             capture_output=True,
             text=True,
             check=False,

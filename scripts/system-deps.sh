@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs, only where missing.
 set -euo pipefail
+HERE=$(dirname "${BASH_SOURCE[0]}")
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+bash "$HERE/pg-bin.sh" >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v npm >/dev/null || need+=(nodejs npm)  # `make test` runs npm ci (axe-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} with apt-get"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -2,7 +2,7 @@
 # Run a command against a throwaway PostgreSQL server on a loopback port.
 # Usage: scripts/with-postgres.sh COMMAND...   (sets TEST_DATABASE_URL)
 set -euo pipefail
-BIN=/usr/lib/postgresql/15/bin
+BIN=$(bash "$(dirname "${BASH_SOURCE[0]}")/pg-bin.sh")
 PORT=${PGTEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 DIR=$(mktemp -d /tmp/shipshape-pg.XXXXXX)
 as_postgres() {

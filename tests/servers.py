@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,7 +28,6 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = ROOT / "tests" / "fixtures" / "content" / "starter"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PASSWORD = "correct horse battery"
 
 
@@ -142,9 +142,21 @@ def _prepare_main(database_url: str, emails: list[str]) -> None:
     print(json.dumps(tokens))
 
 
+def pg_bin() -> Path | None:
+    """Return the newest installed PostgreSQL server's program folder, if any
+    (the rule of scripts/pg-bin.sh: /usr/lib/postgresql/N/bin with initdb)."""
+    found = Path("/usr/lib/postgresql").glob("*/bin/initdb")
+    folders = [initdb.parent for initdb in found if os.access(initdb, os.X_OK)]
+    return max(folders, key=_major_version, default=None)
+
+
+def _major_version(folder: Path) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", folder.parent.name))
+
+
 def have_postgres() -> bool:
     """Say whether PostgreSQL's server binaries are installed."""
-    return (PG_BIN / "pg_ctl").exists() and shutil.which("su") is not None
+    return pg_bin() is not None and shutil.which("su") is not None
 
 
 def have_redis() -> bool:
@@ -186,7 +198,7 @@ class PostgresCluster:
             f"-c fsync={'on' if self.fsync else 'off'} -c max_connections=100"
         )
         _as_postgres(
-            f"{PG_BIN}/pg_ctl -D {self.directory}/data -l {self.directory}/log "
+            f"{pg_bin()}/pg_ctl -D {self.directory}/data -l {self.directory}/log "
             f"-m fast -w -o '{options}' {action}"
         )
 
@@ -201,14 +213,15 @@ def postgres_cluster(fsync: bool = False) -> Iterator[PostgresCluster]:
     if os.getuid() == 0:
         shutil.chown(directory, "postgres")
     cluster = PostgresCluster(directory, free_port(), fsync)
+    bin_dir = pg_bin()
     try:
         _as_postgres(
-            f"{PG_BIN}/initdb -D {directory}/data -U postgres -A trust --no-sync "
+            f"{bin_dir}/initdb -D {directory}/data -U postgres -A trust --no-sync "
             "-E UTF8 --locale=C.UTF-8"
         )
         cluster.pg_ctl("start")
         _as_postgres(
-            f"{PG_BIN}/createdb -h 127.0.0.1 -p {cluster.port} -U postgres shipshape"
+            f"{bin_dir}/createdb -h 127.0.0.1 -p {cluster.port} -U postgres shipshape"
         )
         yield cluster
     finally:

@@ -351,17 +351,22 @@ def _first_due(
     return NextCard(row.Card, row.CardState) if row else None
 
 
-def next_review_at(session: Session, user: User, scope: Scope) -> datetime | None:
-    """Return when the next studied card falls due (for the 'all done' page)."""
+def next_review_at(
+    session: Session, user: User, scope: Scope, day: Today | None = None
+) -> datetime | None:
+    """Return when the next studied card falls due (for the 'all done' page);
+    given the day, leave out the reviews today's review limit holds back."""
     if not scope.topic_ids:
         return None
+    conditions = [CardState.user_id == user.id, *in_scope(scope)]
+    if day is not None and day.reviews_done >= user.max_reviews_per_day:
+        conditions.append(
+            or_(CardState.state != int(State.Review), CardState.due >= day.end)
+        )
     return session.scalar(
         select(func.min(CardState.due))
         .join(Card, Card.id == CardState.card_id)
-        .where(
-            CardState.user_id == user.id,
-            *in_scope(scope),
-        )
+        .where(*conditions)
     )
 
 

@@ -11,6 +11,7 @@ from study.extensions import db
 from study.models import Card, Pack, ReviewLog
 from study.services import progress, queue, tally, team_progress
 from study.web.clock import now
+from study.web.study import next_study
 
 bp = Blueprint("main", __name__)
 
@@ -31,7 +32,7 @@ def home():
     day, counts = tally.day_and_counts(db.session, current_user, scope, moment)
     upcoming = None
     if counts.total == 0:
-        upcoming = queue.next_review_at(db.session, current_user, scope)
+        upcoming = next_study(current_user, scope, day, moment)
     first_run = day.ratings == 0 and not _has_studied()
     streak = None
     if not first_run:
@@ -41,7 +42,7 @@ def home():
         packs=packs,
         counts=counts,
         day=day,
-        next_due=upcoming,
+        next_study=upcoming,
         first_run=first_run,
         streak=streak,
         my_assignments=team_progress.my_assignments(db.session, current_user, moment),

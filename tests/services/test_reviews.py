@@ -140,6 +140,33 @@ def test_new_cards_per_day_limit_and_rollover(learner):
     assert next_card(learner, tomorrow) is not None
 
 
+@pytest.mark.parametrize(
+    ("zone", "offset"),
+    [("Pacific/Kiritimati", 14), ("Pacific/Pago_Pago", -11)],  # no DST in either
+)
+def test_the_study_day_rolls_over_at_4am_in_the_learners_zone(learner, zone, offset):
+    learner.timezone = zone
+    learner.new_cards_per_day = 2
+    db.session.commit()
+
+    def local(hour, minute):  # 11 March 2026 in the learner's zone, as UTC
+        return at(2026, 3, 11, hour, minute) - timedelta(hours=offset)
+
+    def new_left(now):
+        scope = queue.study_scope(db.session, learner)
+        return tally.day_and_counts(db.session, learner, scope, now)[1].new
+
+    night = local(3, 30)
+    assert new_left(night) == 2  # the first day, seen late at night
+    for _ in range(2):
+        review(learner, next_card(learner, night), 4, night)
+    assert new_left(night) == 0 and next_card(learner, night) is None
+    morning = local(4, 10)  # same local (and UTC) date, but after 4 a.m. there
+    assert morning.date() == night.date()
+    assert new_left(morning) == 2
+    assert next_card(learner, morning).key == "starter:note:shell:cd"
+
+
 def test_max_reviews_per_day_caps_reviews(learner):
     card = next_card(learner)
     review(learner, card, 4)

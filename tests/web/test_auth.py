@@ -1,8 +1,9 @@
 """Accounts through real HTTP: register, log in and out, passwords, CSRF, limits."""
 
 import pytest
+from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, BrowserLikeClient, make_user
 
 
 def register(client, email="new@example.com", password="a sturdy passphrase", **extra):
@@ -22,6 +23,39 @@ def test_register_logs_the_new_user_in(client):
     home = client.get("/").get_data(as_text=True)
     assert "Welcome, new" in home
     assert "Log out" in home
+
+
+@pytest.mark.parametrize(
+    ("sent", "saved"),
+    [
+        ("Asia/Kathmandu", "Asia/Kathmandu"),  # what the browser reports
+        ("Mars/Olympus_Mons", "UTC"),  # unknown zone: the account still opens
+        ("../../etc/passwd", "UTC"),
+        ("", "UTC"),  # no JavaScript: the hidden field stays empty
+    ],
+)
+def test_register_saves_the_browsers_time_zone(app, client, sent, saved):
+    from study.extensions import db
+    from study.models import User
+
+    assert register(client, timezone=sent).status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(User.timezone)).one() == saved
+
+
+def test_register_is_rate_limited(app, monkeypatch):
+    from study.extensions import db
+    from study.models import User
+
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT", "3 per minute")
+    statuses = [
+        register(BrowserLikeClient(app.test_client()), f"new{n}@example.com")
+        for n in range(4)
+    ]
+    assert [s.status_code for s in statuses] == [302, 302, 302, 429]
+    assert "Too many attempts" in statuses[-1].get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 3
 
 
 def test_passwords_are_stored_hashed(app, client):
@@ -114,8 +148,6 @@ def test_login_next_only_goes_to_local_paths(client, user):
 def test_changing_the_password_logs_out_other_sessions(app, client, user):
     other = app.test_client()
     login(client)
-    from tests.conftest import BrowserLikeClient
-
     second = BrowserLikeClient(other)
     login(second)
     assert second.get("/settings").status_code == 200

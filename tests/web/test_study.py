@@ -2,10 +2,12 @@
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from study.extensions import db
 from study.models import ReviewLog
+from tests.conftest import at
 
 
 def card_form(page: str) -> dict:
@@ -70,6 +72,69 @@ def test_all_done_page_says_when_the_next_card_is_due(app, logged_in, starter):
     done = logged_in.get("/study").get_data(as_text=True)
     assert "All done for today" in done
     assert "Your next card is due" in done
+
+
+LATER = at(2026, 5, 20, 12, 0)  # long after the cards below fell due
+
+
+@pytest.fixture
+def pinned(app):
+    """Pin the clock the pages read to LATER."""
+    app.config["FIXED_NOW"] = lambda: LATER
+    yield LATER
+    app.config.pop("FIXED_NOW")
+
+
+def graduate_two_cards(app, review_limit: int) -> None:
+    """Rate two new cards Easy on 10 March, then stop new cards."""
+    from study.models import CardState, User
+    from study.services import queue, reviews
+
+    start = at(2026, 3, 10, 12, 0)
+    with app.app_context():
+        user = db.session.scalars(select(User)).one()
+        user.timezone = "Europe/Berlin"
+        db.session.commit()
+        scope = queue.study_scope(db.session, user)
+        for _ in range(2):
+            day = queue.today(db.session, user, start)
+            card = queue.next_due(db.session, user, scope, start, day)
+            rid = queue.review_id_for(db.session, user, card)
+            reviews.record_review(db.session, user, card.key, 4, rid, 900, start)
+        assert max(db.session.scalars(select(CardState.due))) < LATER
+        user.max_reviews_per_day = review_limit
+        user.new_cards_per_day = 0
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.mark.parametrize(
+    ("limit", "reviews", "message"),
+    [
+        (
+            1,
+            1,
+            "You reached today's limit of 1 review; 1 more is due. It comes back "
+            "tomorrow, when your next study day starts: <strong><time "
+            'datetime="2026-05-21T02:00:00+00:00">Thu 21 May 2026, 04:00 CEST</time>',
+        ),
+        (0, 0, "Your daily review limit is 0, so 2 due cards wait."),
+    ],
+)
+def test_all_done_page_explains_reviews_held_back_by_the_daily_limit(
+    app, logged_in, starter, pinned, limit, reviews, message
+):
+    graduate_two_cards(app, review_limit=limit)
+    for _ in range(reviews):
+        page = logged_in.get("/study").get_data(as_text=True)
+        logged_in.refresh_token("/study")
+        logged_in.form("/study/review", {**card_form(page), "rating": "3"})
+    done = logged_in.get("/study").get_data(as_text=True)
+    assert "All done for today" in done
+    assert message in done
+    # The held-back card fell due weeks ago: no "next card is due" in the past.
+    assert "Your next card is due" not in done
+    assert message in logged_in.get("/").get_data(as_text=True)
 
 
 def test_no_packs_gives_a_helpful_empty_state(logged_in):
