@@ -4,7 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from tests.packs.demo import QUESTIONS, TABLE, choice, edit, note, question, reported
+from tests.packs.demo import (
+    QUESTIONS,
+    TABLE,
+    choice,
+    edit,
+    note,
+    question,
+    reported,
+)
+
+
+def matching(fields: str, prompt: str = "M.") -> dict[str, str]:
+    """Return the demo table with a matching template `m` having these fields."""
+    template = (
+        f"  - {{id: m, kind: matching, prompt: {prompt}, {fields}, explanation: E.}}\n"
+    )
+    return edit(TABLE, "questions:\n", "questions:\n" + template)
+
 
 CASES = [
     # tables
@@ -92,6 +109,51 @@ CASES = [
         "tables/colors.yaml:11: column 'warm': write a list of texts",
     ),
     (
+        "empty-template-prompt",
+        edit(TABLE, 'prompt: "Which color is {hex}?"', 'prompt: ""'),
+        "tables/colors.yaml:18: question template 'which' has an empty prompt",
+    ),
+    (
+        "left-right-on-choice",
+        edit(TABLE, "answer: name\n", "answer: name\n    left: name\n    right: hex\n"),
+        "tables/colors.yaml:18: question template 'which' has left/right, which "
+        "only matching questions use",
+    ),
+    (
+        "matching-with-answer",
+        matching("left: name, right: hex, answer: name"),
+        "tables/colors.yaml:18: question template 'm' has `answer:`; a matching "
+        "question uses left and right",
+    ),
+    (
+        "matching-without-left",
+        matching("right: hex"),
+        "tables/colors.yaml:18: question template 'm' needs `left:` and `right:` "
+        "columns",
+    ),
+    (
+        "matching-on-bool-column",
+        matching("left: name, right: warm"),
+        "tables/colors.yaml:18: question template 'm' cannot match on the bool "
+        "column 'warm'",
+    ),
+    (
+        "matching-on-list-column",
+        {
+            TABLE: matching("left: tags, right: name")[TABLE].replace(
+                "  warm: {", "  tags: {title: Tags, type: list}\n  warm: {", 1
+            )
+        },
+        "tables/colors.yaml:19: question template 'm' cannot match on the list "
+        "column 'tags'",
+    ),
+    (
+        "matching-prompt-with-placeholder",
+        matching("left: name, right: hex", prompt="'Match {name}.'"),
+        "tables/colors.yaml:18: question template 'm' cannot use {column} in its "
+        "prompt or explanation",
+    ),
+    (
         "empty-option",
         choice("single", "{text: A, correct: true}", "text: B", "text: ''"),
         "questions/extra.yaml:5: question 'q2' has an option without text",
@@ -133,6 +195,11 @@ CASES = [
         "notes/extra.md:7: a card line must look like `Q[key]: question`",
     ),
     # hand-written questions
+    (
+        "question-with-empty-prompt",
+        edit(QUESTIONS, "prompt: Pick one.", "prompt: ' '"),
+        "questions/q.yaml:4: question 'pick' has an empty prompt",
+    ),
     (
         "question-without-explanation",
         edit(QUESTIONS, "  explanation: A is right.\n", ""),

@@ -1,6 +1,8 @@
-"""Whatever is in a pack's files, validation returns problems and never raises.
+"""Whatever is in a pack's files, validation returns problems and never raises,
+and an import of a refused pack writes nothing.
 
-Set SHIPSHAPE_FUZZ_EXAMPLES (e.g. 10000) for a longer run than the default 300.
+Set SHIPSHAPE_FUZZ_EXAMPLES (e.g. 10000) for a longer run than the default 300,
+and SHIPSHAPE_FUZZ_IMPORTS for more imports than the default 30.
 """
 
 from __future__ import annotations
@@ -11,13 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from study.extensions import db
+from study.models import Pack as StoredPack
 from study.packs import Pack, PackError, Problem, load_pack, validate
+from study.packs.importer import import_packs
 from tests.packs.demo import GOOD
+from tests.packs.stored import database_state, files_in
 
 EXAMPLES = int(os.environ.get("SHIPSHAPE_FUZZ_EXAMPLES", "300"))
+IMPORTS = int(os.environ.get("SHIPSHAPE_FUZZ_IMPORTS", "30"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -107,14 +114,19 @@ def _places(data: Any):
         yield from _places(child)
 
 
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    """Write a pack's files (lone surrogates kept, so the bytes are not UTF-8)."""
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+
+
 def check(files: dict[str, str], load: bool = False) -> None:
     """Write files as pack `good`; validate (and load_pack) must only report."""
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp) / "good"
-        for name, text in files.items():
-            path = folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        write_files(folder, files)
         problems = validate(folder)
         assert all(isinstance(problem, Problem) for problem in problems)
         assert not [p for p in problems if "internal error" in p.message], problems
@@ -168,6 +180,52 @@ def test_random_yaml_values_never_crash(tweaks):
 def test_random_files_never_crash(name, text):
     """A file replaced by random text or random YAML gives only problems."""
     check({**GOOD_FILES, name: text}, load=True)
+
+
+@st.composite
+def mutated_packs(draw) -> dict[str, str]:
+    """Draw the good pack's files changed by line edits, new files or new values."""
+    files = dict(GOOD_FILES)
+    if draw(st.booleans()):
+        edits = draw(
+            st.lists(st.tuples(st.sampled_from(sorted(files)), line_edits), max_size=4)
+        )
+        for name, change in edits:
+            files[name] = edit_lines(files[name], change)
+        files.update(draw(st.dictionaries(NAMES, st.text(max_size=60), max_size=1)))
+    else:
+        name = draw(st.sampled_from(YAML_FILES))
+        data = yaml.safe_load(files[name])
+        files[name] = yaml.safe_dump(
+            tweak(data, draw(st.integers(0, 500)), draw(yaml_values))
+        )
+    return files
+
+
+@settings(FUZZ, max_examples=IMPORTS)
+@given(files=mutated_packs())
+def test_refused_imports_write_nothing(app, files):
+    """A mutated pack either imports or is refused with exactly validate's
+    problems; a refusal leaves the database as it was; the files never change."""
+    with tempfile.TemporaryDirectory() as temp, app.app_context():
+        if db.session.get(StoredPack, "good") is None:
+            import_packs(db.session, GOOD)  # something a bad import could spoil
+        folder = Path(temp) / "good"
+        write_files(folder, files)
+        on_disk = files_in(folder)
+        before = database_state(db.session)
+        try:
+            import_packs(db.session, folder)
+        except PackError as refused:
+            event("refused")
+            assert refused.problems == validate(folder)
+            assert not [p for p in refused.problems if "internal error" in p.message]
+            assert database_state(db.session) == before
+        else:
+            event("imported")
+            assert validate(folder) == []
+        assert files_in(folder) == on_disk
+        db.session.remove()
 
 
 def test_unchanged_fixture_passes_the_check():

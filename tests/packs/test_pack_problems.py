@@ -212,6 +212,36 @@ CASES = [
         {"questions/q.json": "[]"},
         "questions/q.json:1: files in questions/ must end in .yaml",
     ),
+    (
+        "unexpected-subfolder",
+        {"notes/old/basics.md": DEMO[NOTE]},
+        "notes/old:1: unexpected folder in notes/",
+    ),
+    (
+        "tables-not-a-folder",
+        {TABLE: None, "tables": "id: colors\n"},
+        "tables:1: tables must be a folder",
+    ),
+    (
+        "pack-yaml-missing",
+        {"pack.yaml": None},
+        "demo:1: no pack.yaml",
+    ),
+    (
+        "pack-yaml-not-utf8",
+        {"pack.yaml": DEMO["pack.yaml"].encode() + b"# caf\xe9\n"},
+        "pack.yaml:8: file is not UTF-8 text",
+    ),
+    (
+        "table-not-utf8",
+        {TABLE: DEMO[TABLE].encode().replace(b"Colors", b"Col\xffrs")},
+        "tables/colors.yaml:4: file is not UTF-8 text",
+    ),
+    (
+        "questions-in-utf16",
+        {QUESTIONS: DEMO[QUESTIONS].encode("utf-16")},
+        "questions/q.yaml:1: file is not UTF-8 text",
+    ),
 ]
 
 
@@ -283,6 +313,29 @@ def test_folder_without_packs(tmp_path: Path):
     """A folder with no pack.yaml anywhere is a problem, not an error."""
     assert [str(p) for p in validate(tmp_path)] == [
         f"{tmp_path.as_posix()}:1: no pack.yaml here or in its subfolders"
+    ]
+
+
+def test_pack_path_that_is_a_file(tmp_path: Path):
+    """Pointing validate at a file, not a folder, is reported at that path."""
+    path = tmp_path / "pack.yaml"
+    path.write_text("id: demo\n", encoding="utf-8")
+    assert [str(p) for p in validate(path)] == [
+        f"{path.as_posix()}:1: no pack.yaml here or in its subfolders"
+    ]
+    with pytest.raises(PackError, match="missing pack.yaml"):
+        load_pack(path)
+
+
+def test_file_that_cannot_be_read(demo):
+    """A note that is a dangling or looping link is reported, not raised."""
+    folder = demo()
+    (folder / "notes" / "gone.md").symlink_to(folder / "notes" / "nowhere.md")
+    (folder / "notes" / "loop.md").symlink_to(folder / "notes" / "loop.md")
+    prefix = f"{folder.as_posix()}/"
+    assert [str(p).removeprefix(prefix) for p in validate(folder)] == [
+        "notes/gone.md:1: file is missing",
+        "notes/loop.md:1: cannot read this file: Too many levels of symbolic links",
     ]
 
 
