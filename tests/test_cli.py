@@ -1,11 +1,12 @@
 """The command line: users and content commands."""
 
 import json
+import shutil
 
 from sqlalchemy import select
 
 from study.extensions import db
-from study.models import ApiToken, User
+from study.models import ApiToken, Pack, User
 from tests.conftest import STARTER
 
 
@@ -67,3 +68,21 @@ def test_content_validate_good_pack(app):
 def test_content_dump_unknown_pack(app):
     result = app.test_cli_runner().invoke(args=["content", "dump", "nope"])
     assert result.exit_code != 0
+
+
+def test_content_import_of_a_broken_pack_reports_and_writes_nothing(app, tmp_path):
+    broken = tmp_path / "starter"
+    shutil.copytree(STARTER, broken)
+    pack_file = broken / "pack.yaml"
+    pack_file.write_text(pack_file.read_text() + "surprise: field\n")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["content", "import", str(broken)])
+    assert result.exit_code == 1
+    assert f"{pack_file.as_posix()}:" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(Pack)).all() == []
+    empty = runner.invoke(args=["content", "import", str(tmp_path / "nothing")])
+    validated = runner.invoke(args=["content", "validate", str(tmp_path / "nothing")])
+    assert empty.exit_code == validated.exit_code == 1
+    assert "no pack.yaml here or in its subfolders" in empty.output
+    assert "no pack.yaml here or in its subfolders" in validated.output

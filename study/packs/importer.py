@@ -54,7 +54,9 @@ def load_packs(root: Path) -> list[PackSpec]:
     if not dirs:
         from study.packs import Problem
 
-        raise PackError([Problem(str(root), 1, "no pack.yaml found here")])
+        raise PackError(
+            [Problem(root.as_posix(), 1, "no pack.yaml here or in its subfolders")]
+        )
     packs, problems = [], []
     for directory in dirs:
         try:
