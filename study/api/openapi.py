@@ -235,6 +235,21 @@ SCHEMAS = {
         prompt_html=text(),
         answer={},
         options={"type": "array", "items": obj(["id", "text"], id=text(), text=text())},
+        domc=ref("DomcState"),
+    ),
+    "DomcState": obj(
+        ["option", "decided", "done"],
+        option=nullable(obj(["id", "text"], id=text(), text=text())),
+        decided={
+            "type": "array",
+            "items": obj(
+                ["id", "text", "said_yes"],
+                id=text(),
+                text=text(),
+                said_yes={"type": "boolean"},
+            ),
+        },
+        done={"type": "boolean"},
     ),
     "Attempt": obj(
         ["attempt_id", "pack", "mode", "status", "started_at", "deadline", "questions"],
@@ -243,6 +258,7 @@ SCHEMAS = {
         mode=text(),
         status={"const": "open"},
         feedback=text(),
+        domc={"type": "boolean"},
         started_at=text(format="date-time"),
         deadline=nullable(text(format="date-time")),
         questions={"type": "array", "items": ref("Question")},
@@ -595,6 +611,38 @@ PATHS = {
             },
             parameters=[path_id("attempt_id"), path_id("position")],
             requestBody=body(closed(obj([], answer=ANSWER))),
+            description="A DOMC question is refused here (400): answer it with "
+            "POST /quizzes/{attempt_id}/answers/{position}/domc.",
+        )
+    },
+    "/quizzes/{attempt_id}/answers/{position}/domc": {
+        "post": operation(
+            "quiz_domc_answer",
+            "Answer yes or no to the option a DOMC question shows now",
+            {
+                **ok("The question after this decision", ref("Question")),
+                **errors("400", "404", "409"),
+            },
+            parameters=[path_id("attempt_id"), path_id("position")],
+            requestBody=body(
+                closed(
+                    obj(
+                        ["option", "says_yes"],
+                        option=text(description="domc.option.id of the question"),
+                        says_yes={
+                            "type": "boolean",
+                            "description": "Whether this option is a right answer",
+                        },
+                    )
+                )
+            ),
+            description=(
+                "In a DOMC mock exam, single and multiple choice questions carry "
+                "`domc` instead of `options`: the option to decide now and the "
+                "ones decided so far. Answering another option than the one "
+                "shown is a 409. The question ends at the first wrong call or "
+                "once every right option is confirmed."
+            ),
         )
     },
     "/quizzes/{attempt_id}/submit": {
@@ -611,7 +659,9 @@ PATHS = {
                             "type": "object",
                             "propertyNames": {"pattern": "^[0-9]{1,9}$"},
                             "additionalProperties": ANSWER,
-                            "description": "Answers by question position",
+                            "description": "Answers by question position. A "
+                            "DOMC question cannot be answered here (400, and "
+                            "nothing is graded): answer it option by option.",
                         },
                     )
                 )

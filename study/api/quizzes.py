@@ -1,4 +1,5 @@
-"""Quiz endpoints: start, read, autosave an answer, submit; graded on the server."""
+"""Quiz endpoints: start, read, autosave, decide DOMC options, submit; graded on
+the server."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from study.web.clock import now
 def question_json(item) -> dict:
     """Return a question as the learner sees it: never its answer key."""
     question = item.question
-    shown = {k: v for k, v in item.shown.items() if k != "sequence"}
+    if quizzes.asked_by_option(item):
+        shown = {"domc": domc_json(item)}
+    else:
+        shown = {k: v for k, v in item.shown.items() if k != "sequence"}
     return {
         "position": item.position,
         "id": question.key,
@@ -29,6 +33,26 @@ def question_json(item) -> dict:
     }
 
 
+def domc_json(item) -> dict:
+    """Return a DOMC question's state: the options decided so far and the one to
+    decide now; options not yet shown (and how many are right) stay hidden."""
+    texts = {o["id"]: o["text"] for o in item.shown["options"]}
+    decisions = (item.answer or {}).get("decisions", [])
+    sequence = item.shown["sequence"]
+    current = None
+    if not item.locked and len(decisions) < len(sequence):
+        option_id = sequence[len(decisions)]
+        current = {"id": option_id, "text": texts[option_id]}
+    return {
+        "option": current,
+        "decided": [
+            {"id": option_id, "text": texts[option_id], "said_yes": says_yes}
+            for option_id, says_yes in decisions
+        ],
+        "done": current is None,
+    }
+
+
 def attempt_json(attempt) -> dict:
     """Return an attempt in progress, with its questions but no answers."""
     return {
@@ -37,6 +61,7 @@ def attempt_json(attempt) -> dict:
         "mode": attempt.mode,
         "status": attempt.status,
         "feedback": attempt.feedback,
+        "domc": attempt.domc,
         "started_at": attempt.started_at.isoformat(),
         "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
         "questions": [question_json(item) for item in attempt.items],
@@ -126,9 +151,29 @@ def quiz_save_answer(attempt_id: int, position: int):
     return jsonify(position=item.position, saved=True, answer=item.answer)
 
 
+@bp.post("/quizzes/<int:attempt_id>/answers/<int:position>/domc")
+def quiz_domc_answer(attempt_id: int, position: int):
+    """Answer yes or no to the option a DOMC question shows now."""
+    body = json_body("option", "says_yes")
+    option, says_yes = body.get("option"), body.get("says_yes")
+    if not isinstance(option, str) or not isinstance(says_yes, bool):
+        raise Invalid(
+            'Send "option" (the id of the option shown) and "says_yes" (true or false).'
+        )
+    attempt_id = stored_id(attempt_id, "quiz attempt")
+    item = quizzes.domc_answer(
+        db.session, current_user, attempt_id, position, option, says_yes, now()
+    )
+    return jsonify(question_json(item))
+
+
 @bp.post("/quizzes/<int:attempt_id>/submit")
 def quiz_submit(attempt_id: int):
-    """Save any final answers sent along, grade, and return the results."""
+    """Save any final answers sent along, grade, and return the results.
+
+    DOMC questions are answered option by option: an answer to one in `answers`
+    is refused (400) and nothing is graded, rather than quietly dropped.
+    """
     body = json_body("answers", free_form=("answers",))
     answers = body.get("answers") or {}
     if not isinstance(answers, dict) or not all(

@@ -8,9 +8,11 @@ one is right.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from study.errors import Invalid
 from study.quiz import grading
 
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
@@ -24,8 +26,15 @@ class Presented:
     key: dict
 
 
-def present(kind: str, data: dict, rng: random.Random) -> Presented:
-    """Build the per-attempt form of a question of any kind."""
+def present(
+    kind: str, data: dict, rng: random.Random, other_answers: Sequence[str] = ()
+) -> Presented:
+    """Build the per-attempt form of a question of any kind.
+
+    `other_answers` (typed text questions only) are known answers that are wrong
+    here, such as the other rows of the same table column: the key keeps them
+    so that a slip as close to one of them is not taken for a typo.
+    """
     if kind in ("single", "multiple"):
         return _choices(kind, data, rng)
     if kind == "truefalse":
@@ -33,7 +42,11 @@ def present(kind: str, data: dict, rng: random.Random) -> Presented:
         return Presented({"options": options}, {"truth": bool(data.get("truth"))})
     if kind == "typed":
         answer_type = data.get("answer_type") or "text"
-        key = {"answers": list(data.get("answers") or []), "answer_type": answer_type}
+        answers = list(data.get("answers") or [])
+        key: dict[str, Any] = {"answers": answers, "answer_type": answer_type}
+        others = [a for a in dict.fromkeys(other_answers) if a not in answers]
+        if answer_type == "text" and others:
+            key["others"] = others
         return Presented({"answer_type": answer_type}, key)
     if kind == "matching":
         return _matching(data, rng)
@@ -94,6 +107,48 @@ def _distinct_pairs(pairs: list[tuple], rng: random.Random) -> list[tuple]:
     return chosen
 
 
+def table_column(question_key: str) -> tuple[str, str, str] | None:
+    """Return (pack, table, template) for a question made from one table row,
+    or None for any other question.
+
+    Row questions are keyed `pack:table:TABLE:ROW:TEMPLATE` (see
+    study/packs/table_items.py); the questions of one template over all rows
+    ask the same thing of one column, so their answers are each other's wrong
+    answers.
+    """
+    parts = question_key.split(":")
+    if len(parts) != 5 or parts[1] != "table":
+        return None
+    return parts[0], parts[2], parts[4]
+
+
+def check_answer_shape(kind: str, shown: dict, answer: object) -> object:
+    """Refuse an answer that cannot belong to this kind of question."""
+    if answer is None:
+        return None
+    option_ids = {o["id"] for o in shown.get("options", [])}
+    if kind in ("single", "truefalse"):
+        if not isinstance(answer, str) or answer not in option_ids:
+            raise Invalid("Choose one of the options.")
+    elif kind == "multiple":
+        if not isinstance(answer, list) or not all(
+            isinstance(a, str) and a in option_ids for a in answer
+        ):
+            raise Invalid("Choose options from the list.")
+        answer = sorted(set(answer))
+    elif kind == "typed":
+        if not isinstance(answer, str) or len(answer) > 500:
+            raise Invalid("Type an answer of at most 500 characters.")
+    elif kind == "matching":
+        lefts = {item["id"] for item in shown["left"]}
+        rights = {item["id"] for item in shown["right"]}
+        if not isinstance(answer, dict) or not all(
+            k in lefts and isinstance(v, str) and v in rights for k, v in answer.items()
+        ):
+            raise Invalid("Match items from the two lists.")
+    return answer
+
+
 def grade(kind: str, shown: dict, key: dict, answer: Any) -> bool:
     """Grade a given answer against the attempt's key; bad input is wrong."""
     if answer is None:
@@ -107,7 +162,9 @@ def grade(kind: str, shown: dict, key: dict, answer: Any) -> bool:
     if kind == "typed":
         if not isinstance(answer, str):
             return False
-        return grading.grade_typed(key["answers"], answer, key["answer_type"])
+        return grading.grade_typed(
+            key["answers"], answer, key["answer_type"], key.get("others", ())
+        )
     if kind == "matching":
         texts = {r["id"]: r["text"] for r in shown.get("right", [])}
         if not isinstance(answer, dict):

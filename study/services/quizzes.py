@@ -47,6 +47,18 @@ def open_attempt(session: Session, user: User, now: datetime) -> QuizAttempt | N
     return attempt
 
 
+def preferred_feedback(session: Session, user: User) -> str:
+    """Return the feedback timing of the learner's latest practice quiz, so the
+    start form offers it again ('end' before the first one)."""
+    latest = session.scalar(
+        select(QuizAttempt.feedback)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.mode == "practice")
+        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+        .limit(1)
+    )
+    return latest if latest in FEEDBACK else "end"
+
+
 def _open_attempt(session: Session, user: User) -> QuizAttempt | None:
     return session.scalar(
         select(QuizAttempt).where(
@@ -185,10 +197,13 @@ def _add_items(session: Session, attempt: QuizAttempt, ids: list[int], rng) -> N
     questions = {
         q.id: q for q in session.scalars(select(Question).where(Question.id.in_(ids)))
     }
+    others = _other_rows_answers(session, attempt.pack_id, questions.values())
     rows = []
     for position, question_id in enumerate(ids, start=1):
         question = questions[question_id]
-        shown = presenting.present(question.kind, question.data, rng)
+        shown = presenting.present(
+            question.kind, question.data, rng, others.get(question_id, ())
+        )
         extra = {}
         if attempt.domc and question.kind in ("single", "multiple"):
             order = [o["id"] for o in shown.shown["options"]]
@@ -205,6 +220,38 @@ def _add_items(session: Session, attempt: QuizAttempt, ids: list[int], rng) -> N
         )
     session.execute(insert(AttemptItem), rows)
     attempt.question_count = len(ids)
+
+
+def _other_rows_answers(session: Session, pack_id: str, questions) -> dict:
+    """Map each typed text question made from a table row to the answers of the
+    column's other rows (kept in the attempt's key, so they stay on the server)."""
+    wanted = {
+        q.id: column
+        for q in questions
+        if q.kind == "typed"
+        and (q.data or {}).get("answer_type", "text") == "text"
+        and (column := presenting.table_column(q.key))
+    }
+    if not wanted:
+        return {}
+    columns = set(wanted.values())
+    by_column: dict[tuple, list[str]] = {}
+    rows = session.execute(
+        select(Question.key, Question.data).where(
+            Question.pack_id == pack_id,
+            Question.kind == "typed",
+            Question.retired.is_(False),
+            Question.key.startswith(f"{pack_id}:table:", autoescape=True),
+        )
+    )
+    for key, data in rows:
+        column = presenting.table_column(key)
+        if column in columns:
+            answers = (data or {}).get("answers") or []
+            by_column.setdefault(column, []).extend(answers)
+    return {
+        question_id: by_column.get(column, []) for question_id, column in wanted.items()
+    }
 
 
 def owned_attempt(session: Session, user: User, attempt_id: object) -> QuizAttempt:
@@ -256,40 +303,20 @@ def _writable_item(session, user, attempt_id, position, now) -> AttemptItem:
     return item
 
 
+def asked_by_option(item: AttemptItem) -> bool:
+    """Tell whether a question is asked one option at a time (DOMC)."""
+    return bool(item.attempt.domc and item.shown.get("sequence"))
+
+
 def save_answer(session, user, attempt_id, position, answer, now) -> AttemptItem:
     """Autosave one answer while the attempt is open and within its time."""
     item = _writable_item(session, user, attempt_id, position, now)
-    if item.attempt.domc and "sequence" in item.shown:
+    if asked_by_option(item):
         raise Invalid("Answer this question one option at a time.")
-    item.answer = check_answer_shape(item.question.kind, item.shown, answer)
+    item.answer = presenting.check_answer_shape(item.question.kind, item.shown, answer)
     item.answered_at = now
     session.commit()
     return item
-
-
-def check_answer_shape(kind: str, shown: dict, answer: object) -> object:
-    """Refuse an answer that cannot belong to this kind of question."""
-    if answer is None:
-        return None
-    option_ids = {o["id"] for o in shown.get("options", [])}
-    if kind in ("single", "truefalse"):
-        if not isinstance(answer, str) or answer not in option_ids:
-            raise Invalid("Choose one of the options.")
-    elif kind == "multiple":
-        if not isinstance(answer, list) or not set(answer) <= option_ids:
-            raise Invalid("Choose options from the list.")
-        answer = sorted(set(answer))
-    elif kind == "typed":
-        if not isinstance(answer, str) or len(answer) > 500:
-            raise Invalid("Type an answer of at most 500 characters.")
-    elif kind == "matching":
-        lefts = {item["id"] for item in shown["left"]}
-        rights = {item["id"] for item in shown["right"]}
-        if not isinstance(answer, dict) or not all(
-            k in lefts and v in rights for k, v in answer.items()
-        ):
-            raise Invalid("Match items from the two lists.")
-    return answer
 
 
 def check_now(session, user, attempt_id, position, now) -> AttemptItem:
@@ -307,13 +334,16 @@ def check_now(session, user, attempt_id, position, now) -> AttemptItem:
 
 def domc_answer(session, user, attempt_id, position, option_id, says_yes, now):
     """Record a yes/no on the option shown (DOMC); return the item."""
+    if not isinstance(says_yes, bool):
+        raise Invalid("Answer yes or no (true or false).")
     item = _writable_item(session, user, attempt_id, position, now)
-    sequence = item.shown.get("sequence")
-    if not sequence:
-        raise Invalid("This question is not asked one option at a time.")
+    if not asked_by_option(item):
+        raise Conflict("This question is not asked one option at a time.")
+    sequence = item.shown["sequence"]
     decisions = list((item.answer or {}).get("decisions", []))
-    if option_id != sequence[len(decisions)] or not isinstance(says_yes, bool):
-        raise Invalid("Answer yes or no to the option shown.")
+    # A stale page (a second tab, a double click) may answer an earlier option.
+    if option_id != sequence[len(decisions)]:
+        raise Conflict("That option is not the one shown now; reload the question.")
     decisions.append([option_id, says_yes])
     correct = set(item.key["correct"])
     wrong_call = (option_id in correct) != says_yes
@@ -334,11 +364,24 @@ def submit_quiz(session, user, attempt_id, now, answers: dict | None = None):
     attempt = attempt_now(session, user, attempt_id, now)
     if attempt.status != "open":
         return attempt
+    final = []
     for position, answer in (answers or {}).items():
         item = item_at(attempt, int(position) if str(position).isdigit() else position)
+        # Refused, not skipped: a whole answer would bypass the one-option-at-a-
+        # time rule, and silently dropping it would mislead the client.
+        if asked_by_option(item):
+            raise Invalid(
+                f"Question {item.position} is asked one option at a time; "
+                "answer it option by option, not in answers."
+            )
         if not item.locked:
-            item.answer = check_answer_shape(item.question.kind, item.shown, answer)
-            item.answered_at = now
+            shaped = presenting.check_answer_shape(
+                item.question.kind, item.shown, answer
+            )
+            final.append((item, shaped))
+    for item, answer in final:
+        item.answer = answer
+        item.answered_at = now
     finalize(session, attempt, now)
     return attempt
 

@@ -44,6 +44,7 @@ def choose():
         in_progress=quizzes.open_attempt(db.session, current_user, now()),
         attempts=quiz_history.submitted_attempts(db.session, current_user, limit=20),
         records=quiz_history.topic_records(db.session, current_user),
+        feedback=quizzes.preferred_feedback(db.session, current_user),
         form=ButtonForm(),
     )
 
@@ -128,8 +129,11 @@ def answer(attempt_id: int):
     attempt = quizzes.attempt_now(db.session, current_user, attempt_id, now())
     position = request.form.get("n", "")
     item = quizzes.item_at(attempt, int(position) if position.isdigit() else position)
+    # A DOMC question has no answer fields (its options are decided one by
+    # one), so its page's buttons only move on.
+    fields = not quizzes.asked_by_option(item)
     try:
-        if attempt.status == "open" and not item.locked:
+        if attempt.status == "open" and not item.locked and fields:
             quizzes.save_answer(
                 db.session,
                 current_user,

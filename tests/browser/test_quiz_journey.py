@@ -11,19 +11,25 @@ from tests.browser.test_journey import register
 pytestmark = pytest.mark.browser
 
 
-def answer_current(page):
-    """Give some answer to the question on screen, with the keyboard where possible."""
+def answer_current(page) -> str:
+    """Give some answer to the question on screen, with the keyboard where
+    possible; return a part of it the review page shows as given."""
     kind = page.locator("#quiz").get_attribute("data-kind")
     page.locator("#prompt").click()  # focus the page, not a field
+    given = "docker ps -a"
     if kind in ("single", "truefalse", "multiple"):
         page.keyboard.press("1")
+        given = page.locator("fieldset.options label.option span").first.inner_text()
     elif kind == "typed":
-        page.fill("#typed-answer", "docker ps -a")
+        page.fill("#typed-answer", given)
     elif kind == "matching":
         for select in page.locator("fieldset.matching select").all():
             select.select_option(index=1)
+        first = page.locator("fieldset.matching select").first
+        given = first.evaluate("s => s.options[s.selectedIndex].text")
     page.locator("#prompt").click()
     expect(page.locator("#save-state")).to_have_text("Answer saved.")
+    return given.strip()
 
 
 def test_practice_quiz_and_review(page, live_server):
@@ -51,10 +57,10 @@ def test_mock_exam_survives_reload_and_times_out(page, live_server):
     page.goto(f"{live_server}/quiz")
     page.click("text=Start mock exam")
     expect(page.locator("#countdown")).to_have_text(re.compile(r"0:1\d|0:0\d"))
-    answer_current(page)
+    first = answer_current(page)
     page.keyboard.press("ArrowRight")
     expect(page.locator("#quiz-position")).to_have_text("2")
-    answer_current(page)
+    second = answer_current(page)
     page.reload()
     expect(page.locator("#save-state")).to_have_text("Answer saved.")
     page.goto(re.sub(r"n=\d+", "n=1", page.url))
@@ -63,4 +69,9 @@ def test_mock_exam_survives_reload_and_times_out(page, live_server):
     shot(page, "23-exam-after-reload")
     expect(page.locator("#timed-out")).to_be_visible(timeout=20000)
     expect(page.locator("#verdict")).to_be_visible()
+    # Graded with the answers saved in time, and nothing for the rest.
+    given = page.locator(".review-list dl.answers dd:nth-of-type(1)")
+    expect(given.nth(0)).to_contain_text(first)
+    expect(given.nth(1)).to_contain_text(second)
+    expect(given.nth(2)).to_have_text("no answer")
     shot(page, "24-exam-timed-out")

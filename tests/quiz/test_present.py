@@ -4,7 +4,15 @@ import random
 
 import pytest
 
-from study.quiz.present import expected_answer, given_answer, grade, present
+from study.errors import Invalid
+from study.quiz.present import (
+    check_answer_shape,
+    expected_answer,
+    given_answer,
+    grade,
+    present,
+    table_column,
+)
 
 TABLE_CHOICE = {
     "options": [
@@ -83,6 +91,41 @@ def test_truefalse_and_typed():
     assert expected_answer("typed", typed.shown, typed.key) == "docker ps -a"
 
 
+def test_a_typo_that_is_another_rows_answer_is_wrong():
+    data = {"answers": ["ingress"], "answer_type": "text"}
+    others = ["egress", "ingress", "overlay", "egress"]
+    typed = present("typed", data, random.Random(0), others)
+    assert typed.key["others"] == ["egress", "overlay"]
+    assert typed.shown == {"answer_type": "text"}  # the others stay server-side
+    assert not grade("typed", typed.shown, typed.key, "igress")  # one from egress
+    assert grade("typed", typed.shown, typed.key, "ingres")
+    assert grade("typed", typed.shown, typed.key, "Ingress")
+    alone = present("typed", data, random.Random(0))
+    assert grade("typed", alone.shown, alone.key, "igress")  # no known neighbour
+
+
+def test_commands_keep_no_other_answers():
+    data = {"answers": ["docker ps"], "answer_type": "command"}
+    typed = present("typed", data, random.Random(0), ["docker rm <container>"])
+    assert "others" not in typed.key
+
+
+@pytest.mark.parametrize(
+    ("key", "column"),
+    [
+        (
+            "docker:table:networks:ingress:type-name",
+            ("docker", "networks", "type-name"),
+        ),
+        ("docker:table:networks:match-names", None),
+        ("docker:question:cli-data-root-key", None),
+        ("docker:note:shell:ls", None),
+    ],
+)
+def test_table_column_reads_row_question_keys(key, column):
+    assert table_column(key) == column
+
+
 def test_matching_draws_pairs_with_distinct_right_sides():
     pairs = [
         ["A", "one"],
@@ -107,6 +150,48 @@ def test_matching_draws_pairs_with_distinct_right_sides():
     assert not grade("matching", shown.shown, shown.key, ["x"])
     readable = given_answer("matching", shown.shown, answer)
     assert len(readable) == 5
+
+
+SHOWN = {
+    "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}],
+    "left": [{"id": "l0", "text": "L"}],
+    "right": [{"id": "r0", "text": "R"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer", "kept"),
+    [
+        ("single", "a", "a"),
+        ("multiple", ["b", "a", "b"], ["a", "b"]),
+        ("typed", "docker ps", "docker ps"),
+        ("matching", {"l0": "r0"}, {"l0": "r0"}),
+        ("matching", None, None),
+    ],
+)
+def test_well_formed_answers_are_kept(kind, answer, kept):
+    assert check_answer_shape(kind, SHOWN, answer) == kept
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer"),
+    [
+        ("single", "z"),
+        ("single", ["a"]),
+        ("multiple", "a"),
+        ("multiple", [["a"]]),
+        ("multiple", [{"a": 1}, "a"]),
+        ("typed", 3),
+        ("typed", "x" * 501),
+        ("matching", {"l0": ["r0"]}),
+        ("matching", {"l0": {"r0": 1}}),
+        ("matching", {"l9": "r0"}),
+        ("matching", ["l0", "r0"]),
+    ],
+)
+def test_malformed_answers_are_refused_not_crashed_on(kind, answer):
+    with pytest.raises(Invalid):
+        check_answer_shape(kind, SHOWN, answer)
 
 
 def test_unknown_kind_is_an_error():

@@ -2,8 +2,11 @@
 
 import re
 
+from sqlalchemy import select
+
 from study.extensions import db
 from study.models import AttemptItem, QuizAttempt
+from study.quiz import present as presenting
 
 
 def start(client, **fields):
@@ -100,3 +103,220 @@ def test_history_lists_attempts(app, logged_in, starter):
     page = logged_in.get("/quiz").get_data(as_text=True)
     assert "Your attempts" in page and f"/quiz/{attempt_id}/review" in page
     assert "Your scores by topic" in page
+
+
+def right_answer(kind, shown, key):
+    """Return the right answer to a question, from its hidden key."""
+    if kind == "single":
+        return key["correct"][0]
+    if kind == "multiple":
+        return key["correct"]
+    if kind == "truefalse":
+        return "true" if key["truth"] else "false"
+    if kind == "typed":
+        return key["answers"][0]
+    by_text = {r["text"]: r["id"] for r in shown["right"]}
+    return {left: by_text[text] for left, text in key["pairs"].items()}
+
+
+def wrong_answer(kind, shown, key):
+    """Return a well-formed wrong answer to a question."""
+    if kind in ("single", "multiple"):
+        wrong = next(o["id"] for o in shown["options"] if o["id"] not in key["correct"])
+        return wrong if kind == "single" else [wrong]
+    if kind == "truefalse":
+        return "false" if key["truth"] else "true"
+    if kind == "typed":
+        return "no such thing"
+    right = right_answer(kind, shown, key)
+    first, second = list(right)[:2]
+    return {**right, first: right[second], second: right[first]}
+
+
+def form_fields(kind, answer) -> dict:
+    """Return the answer as the question page's form sends it."""
+    if kind == "matching":
+        return {f"match-{left}": right for left, right in answer.items()}
+    return {"answer": answer}
+
+
+def answer_block(page: str, position: int, label: str) -> str:
+    """Return the review page's "Your answer" or "Correct answer" of a question."""
+    item = re.search(rf'id="q{position}">(.*?)</li>', page, re.S).group(1)
+    return re.search(rf"<dt>{label}</dt>\s*<dd>(.*?)</dd>", item, re.S).group(1)
+
+
+def shown_pieces(kind, value) -> list[str]:
+    """Return what the review page must show of an answer in readable form."""
+    if isinstance(value, str):
+        return [f"<code>{value}</code>"]
+    if kind == "matching":
+        return [f"{left} → {right}" for left, right in value]
+    return list(value)
+
+
+def test_review_shows_the_answers_given_and_expected(app, logged_in, starter):
+    start(logged_in, count="10")
+    attempt_id, items = attempt_items(app)
+    first, first_kind, first_shown, first_key = items[0]
+    given = wrong_answer(first_kind, first_shown, first_key)
+    logged_in.form(
+        f"/quiz/{attempt_id}/answer",
+        {"n": str(first), "go": "next", **form_fields(first_kind, given)},
+    )
+    logged_in.form(f"/quiz/{attempt_id}/submit")
+    page = logged_in.get(f"/quiz/{attempt_id}/review").get_data(as_text=True)
+    for position, kind, shown, key in items:
+        block = answer_block(page, position, "Correct answer")
+        expected = presenting.expected_answer(kind, shown, key)
+        for piece in shown_pieces(kind, expected):
+            assert piece in block, (kind, piece, block)
+    readable = presenting.given_answer(first_kind, first_shown, given)
+    block = answer_block(page, first, "Your answer")
+    for piece in shown_pieces(first_kind, readable):
+        assert piece in block, (first_kind, piece, block)
+    assert "no answer" in answer_block(page, items[1][0], "Your answer")
+
+
+def test_feedback_after_each_question(app, logged_in, starter):
+    start(logged_in, feedback="each")
+    attempt_id, items = attempt_items(app)
+    (one, kind1, shown1, key1), (two, kind2, shown2, key2) = items[:2]
+    page = logged_in.get(f"/quiz/{attempt_id}?n={one}").get_data(as_text=True)
+    assert 'value="check"' in page
+
+    checked = logged_in.form(
+        f"/quiz/{attempt_id}/answer",
+        {
+            "n": str(one),
+            "go": "check",
+            **form_fields(kind1, right_answer(kind1, shown1, key1)),
+        },
+    )
+    assert checked.headers["Location"].endswith(f"/quiz/{attempt_id}?n={one}")
+    page = logged_in.get(f"/quiz/{attempt_id}?n={one}").get_data(as_text=True)
+    assert "Right." in page and 'value="check"' not in page
+    assert "Read the note" in page
+    assert re.search(
+        r'(fieldset class="\w+" disabled|id="typed-answer"[^>]*disabled)', page
+    )
+
+    logged_in.form(
+        f"/quiz/{attempt_id}/answer",
+        {
+            "n": str(two),
+            "go": "check",
+            **form_fields(kind2, wrong_answer(kind2, shown2, key2)),
+        },
+    )
+    page = logged_in.get(f"/quiz/{attempt_id}?n={two}").get_data(as_text=True)
+    assert "Not quite." in page and "The answer:" in page
+    expected = presenting.expected_answer(kind2, shown2, key2)
+    for piece in shown_pieces(kind2, expected):
+        assert piece in page
+
+    again = logged_in.form(
+        f"/quiz/{attempt_id}/answer",
+        {
+            "n": str(one),
+            "go": "check",
+            **form_fields(kind1, wrong_answer(kind1, shown1, key1)),
+        },
+        follow_redirects=True,
+    )
+    assert "already answered and checked" in again.get_data(as_text=True)
+    with app.app_context():
+        locked = {
+            i.position: (i.locked, i.correct)
+            for i in db.session.scalars(select(AttemptItem).where(AttemptItem.locked))
+        }
+    assert locked == {one: (True, True), two: (True, False)}
+
+
+def test_feedback_at_the_end_has_no_check(app, logged_in, starter):
+    start(logged_in, feedback="end")
+    attempt_id, items = attempt_items(app)
+    position, kind, shown, key = items[0]
+    response = logged_in.form(
+        f"/quiz/{attempt_id}/answer",
+        {
+            "n": str(position),
+            "go": "check",
+            **form_fields(kind, right_answer(kind, shown, key)),
+        },
+        follow_redirects=True,
+    )
+    assert "shows feedback at the end" in response.get_data(as_text=True)
+    assert "Right." not in response.get_data(as_text=True)
+
+
+def test_the_start_form_offers_the_last_feedback_choice(app, logged_in, starter):
+    page = logged_in.get("/quiz").get_data(as_text=True)
+    assert re.search(r'value="end"\s+checked', page)
+    assert not re.search(r'value="each"\s+checked', page)
+    start(logged_in, feedback="each")
+    attempt_id, _ = attempt_items(app)
+    logged_in.form(f"/quiz/{attempt_id}/submit")
+    page = logged_in.get("/quiz").get_data(as_text=True)
+    assert re.search(r'value="each"\s+checked', page)
+    assert not re.search(r'value="end"\s+checked', page)
+
+
+def test_domc_page_asks_one_option_at_a_time(app, logged_in, starter):
+    start(logged_in, mode="exam", domc="on")
+    attempt_id, items = attempt_items(app)
+    position, _kind, shown, key = next(i for i in items if "sequence" in i[2])
+    texts = {o["id"]: o["text"] for o in shown["options"]}
+    url = f"/quiz/{attempt_id}?n={position}"
+    for asked, option in enumerate(shown["sequence"]):
+        page = logged_in.get(url).get_data(as_text=True)
+        if "This question is decided" in page:
+            break
+        assert f'name="option" value="{option}"' in page
+        for later in shown["sequence"][asked + 1 :]:
+            assert texts[later] not in page
+        says = "yes" if option in key["correct"] else "no"
+        response = logged_in.form(
+            f"/quiz/{attempt_id}/domc",
+            {"n": str(position), "option": option, "says": says},
+        )
+        assert response.headers["Location"].endswith(url)
+        page = logged_in.get(url).get_data(as_text=True)
+        assert f"you said <strong>{says}</strong>" in page
+    page = logged_in.get(url).get_data(as_text=True)
+    assert "This question is decided" in page and 'id="domc-form"' not in page
+    stale = logged_in.form(
+        f"/quiz/{attempt_id}/domc",
+        {"n": str(position), "option": shown["sequence"][0], "says": "yes"},
+        follow_redirects=True,
+    )
+    assert "already answered" in stale.get_data(as_text=True)
+    moved = logged_in.form(
+        f"/quiz/{attempt_id}/answer", {"n": str(position), "go": "next"}
+    )
+    assert moved.status_code == 302
+    logged_in.form(f"/quiz/{attempt_id}/submit")
+    review = logged_in.get(f"/quiz/{attempt_id}/review").get_data(as_text=True)
+    assert f'class="panel right" id="q{position}"' in review
+
+
+def test_domc_page_moves_on_from_an_undecided_question(app, logged_in, starter):
+    start(logged_in, mode="exam", domc="on")
+    attempt_id, items = attempt_items(app)
+    position, _kind, shown, _key = next(i for i in items if "sequence" in i[2])
+    url = f"/quiz/{attempt_id}/domc"
+    later = shown["sequence"][1]
+    stale = logged_in.form(
+        url, {"n": str(position), "option": later, "says": "no"}, follow_redirects=True
+    )
+    assert "not the one shown" in stale.get_data(as_text=True)
+    for go in ("next", "previous", "submit"):
+        moved = logged_in.form(
+            f"/quiz/{attempt_id}/answer", {"n": str(position), "go": go}
+        )
+        assert moved.status_code == 302, go
+    with app.app_context():
+        item = db.session.scalars(
+            select(AttemptItem).where(AttemptItem.position == position)
+        ).one()
+        assert item.answer is None and not item.locked
