@@ -1,5 +1,5 @@
-"""Team endpoints: teams, invites, members, assignments and the manager's view,
-on the same services as the pages."""
+"""Team endpoints: teams, invites and invitations, members, assignments, the
+leaderboard and the manager's views, on the same services as the pages."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ from flask_login import current_user
 from study import teams as rules
 from study.api import bp, teams_openapi
 from study.api.payloads import json_body
+from study.api.progress import progress_json
 from study.errors import Invalid
 from study.extensions import db
 from study.models import Assignment, Membership, Team
-from study.services import assignments, team_invites, team_progress, teams
+from study.services import (
+    assignments,
+    team_invites,
+    team_leaderboard,
+    team_progress,
+    teams,
+)
+from study.services import progress as progress_service
 from study.web.clock import now
 from study.web.links import external_url
 
@@ -89,6 +97,7 @@ def row_json(row: team_progress.MemberRow) -> dict:
         "last_active": _iso(row.last_active),
         "progress": round(row.progress, 4),
         "status": row.status,
+        "days_left": row.days_left,
     }
 
 
@@ -97,6 +106,27 @@ def _own_row(row: team_progress.MemberRow) -> dict:
     for private in ("email", "role"):
         mine.pop(private)
     return mine
+
+
+def figures_json(figures: team_progress.TeamAggregate) -> dict:
+    """Return a team's figures on one assignment, naming nobody."""
+    return {
+        "members": figures.members,
+        "done": figures.done,
+        "on_track": figures.on_track,
+        "behind": figures.behind,
+        "overdue": figures.overdue,
+        "average_studied": round(figures.average_studied, 4),
+        "average_progress": round(figures.average_progress, 4),
+    }
+
+
+def _joined_json(joined: team_invites.Joined):
+    """Answer a join: the team as I now see it, and whether I was in it already."""
+    access = teams.visible_team(db.session, _me(), joined.team.id)
+    team = access.team
+    body = team_json(team, access.role, teams.member_count(db.session, team.id))
+    return jsonify(already_member=joined.already_member, **body)
 
 
 @bp.get("/teams")
@@ -196,14 +226,70 @@ def teams_join():
     token = json_body("token").get("token")
     if not isinstance(token, str):
         raise Invalid("token must be the invite link's token.")
-    joined = team_invites.join_by_token(db.session, _me(), token, now())
-    team = joined.team
-    access = teams.visible_team(db.session, _me(), team.id)
-    body = team_json(team, access.role, teams.member_count(db.session, team.id))
-    return jsonify(already_member=joined.already_member, **body)
+    return _joined_json(team_invites.join_by_token(db.session, _me(), token, now()))
 
 
-@bp.delete("/teams/<int:team_id>/members/<int:user_id>")
+@bp.delete("/teams/<int:team_id>/invites/<int:invite_id>")
+def teams_revoke_invite(team_id: int, invite_id: int):
+    """Withdraw an invite link or invitation that was not used yet."""
+    team_invites.revoke_invite(db.session, _me(), team_id, invite_id)
+    return "", 204
+
+
+@bp.get("/teams/invitations")
+def invitations_list():
+    """List the open invitations addressed to my email."""
+    return jsonify(
+        invitations=[
+            {
+                "id": invite.id,
+                "team_name": invite.team.name,
+                "expires_at": invite.expires_at.isoformat(),
+            }
+            for invite in team_invites.my_invitations(db.session, _me(), now())
+        ]
+    )
+
+
+@bp.post("/teams/invitations/<int:invite_id>/accept")
+def invitations_accept(invite_id: int):
+    """Join the team of an invitation addressed to my email."""
+    return _joined_json(
+        team_invites.accept_invitation(db.session, _me(), invite_id, now())
+    )
+
+
+@bp.post("/teams/invitations/<int:invite_id>/decline")
+def invitations_decline(invite_id: int):
+    """Turn down an invitation addressed to my email."""
+    team_invites.decline_invitation(db.session, _me(), invite_id, now())
+    return "", 204
+
+
+def teams_member_summary(team_id: int, user_id: int):
+    """Return a member's read-only summary to the team's managers: their
+    standing on each assignment and the figures of their own dashboard."""
+    viewer = _me()
+    access = teams.managed_team(db.session, viewer, team_id)
+    member = teams.team_member(db.session, access, user_id)
+    moment = now()
+    items = assignments.list_assignments(db.session, access.team.id)
+    standings = team_progress.team_progress(
+        db.session, access.team, items, moment, viewer.timezone, only_user=user_id
+    )
+    board = progress_json(progress_service.dashboard(db.session, member.user, moment))
+    for score in board["quiz_scores"]:
+        del score["attempt_id"]  # attempts stay the member's own, as on the page
+    return jsonify(
+        member=member_json(member),
+        assignments=[
+            {**assignment_json(view.assignment), "progress": _own_row(view.rows[0])}
+            for view in standings
+        ],
+        dashboard=board,
+    )
+
+
 def teams_remove_member(team_id: int, user_id: int):
     """Remove a member (managers), or leave the team (my own id)."""
     user = _me()
@@ -229,21 +315,29 @@ def teams_demote(team_id: int, user_id: int):
 
 
 def assignments_list(team_id: int):
-    """List a team's assignments, each with my own progress if I am a member."""
+    """List a team's assignments, each with my own progress if I am a member
+    and the team's figures (naming nobody) when I may see them."""
     user = _me()
     access = teams.visible_team(db.session, user, team_id)
     items = assignments.list_assignments(db.session, access.team.id)
-    mine = {}
-    if access.membership is not None:
-        progress = team_progress.team_progress(
-            db.session, access.team, items, now(), user.timezone, only_user=user.id
-        )
-        mine = {p.assignment.id: _own_row(p.rows[0]) for p in progress if p.rows}
-    return jsonify(
-        assignments=[
-            {**assignment_json(a), "my_progress": mine.get(a.id)} for a in items
-        ]
+    views = team_progress.team_progress(
+        db.session, access.team, items, now(), user.timezone
     )
+    shows_figures = team_progress.shows_team_figures(
+        access.is_manager, teams.member_count(db.session, access.team.id)
+    )
+    listed = []
+    for view in views:
+        mine = next((row for row in view.rows if row.user_id == user.id), None)
+        figures = team_progress.aggregate(view.rows) if shows_figures else None
+        listed.append(
+            {
+                **assignment_json(view.assignment),
+                "my_progress": _own_row(mine) if mine else None,
+                "team_figures": figures_json(figures) if figures else None,
+            }
+        )
+    return jsonify(assignments=listed)
 
 
 FIELDS = ("pack", "topics", "due", "goals")
@@ -315,6 +409,14 @@ def team_resource(team_id: int):
     return handlers[request.method](team_id)
 
 
+@bp.route("/teams/<int:team_id>/members/<int:user_id>", methods=["GET", "DELETE"])
+def team_member(team_id: int, user_id: int):
+    """Read a member's summary (managers), or remove a member or leave."""
+    if request.method == "DELETE":
+        return teams_remove_member(team_id, user_id)
+    return teams_member_summary(team_id, user_id)
+
+
 @bp.route("/teams/<int:team_id>/assignments", methods=["GET", "POST"])
 def team_assignments(team_id: int):
     """List or create a team's assignments."""
@@ -373,6 +475,45 @@ def teams_progress(team_id: int):
             for view in views
         ],
     )
+
+
+def _board_json(board: list, unit: str, me: int) -> list[dict]:
+    """Return a leaderboard's lines, marking mine."""
+    return [
+        {
+            "place": line.place,
+            "display_name": line.entry.name,
+            unit: int(line.entry.value) if unit == "reviews" else line.entry.value,
+            "is_me": line.entry.user_id == me,
+        }
+        for line in board
+    ]
+
+
+@bp.get("/teams/<int:team_id>/leaderboard")
+def teams_leaderboard(team_id: int):
+    """Return the team's leaderboard, while its managers keep it on: reviews
+    this study week and best mock exam, of members who did not hide."""
+    user = _me()
+    access = teams.visible_team(db.session, user, team_id)
+    boards = team_leaderboard.shown_leaderboards(
+        db.session, access, now(), user.timezone
+    )
+    membership = access.membership
+    return jsonify(
+        since=boards.since.isoformat(),
+        hidden=membership.hidden_from_leaderboard if membership else None,
+        reviews=_board_json(boards.reviews, "reviews", user.id),
+        exams=_board_json(boards.exams, "best_score", user.id),
+    )
+
+
+@bp.put("/teams/<int:team_id>/leaderboard/visibility")
+def teams_leaderboard_visibility(team_id: int):
+    """Hide me from my team's leaderboard, or show me on it again."""
+    hidden = json_body("hidden").get("hidden")
+    membership = teams.set_leaderboard_hidden(db.session, _me(), team_id, hidden)
+    return jsonify(hidden=membership.hidden_from_leaderboard)
 
 
 def _int(raw: str) -> int | None:

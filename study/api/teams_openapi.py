@@ -6,6 +6,8 @@ paths and schemas to `study.api.openapi`, which serves the whole document.
 
 from __future__ import annotations
 
+import copy
+
 from study.api import openapi
 from study.api.openapi import (
     CREATED_ID,
@@ -24,14 +26,17 @@ from study.api.openapi import (
     text,
 )
 from study.services.team_invites import INVITE_EMAIL_PATTERN, MAX_INVITE_DAYS
+from study.services.team_progress import MIN_AGGREGATE_MEMBERS
 from study.services.teams import MAX_NAME, TEAM_NAME_PATTERN
 from study.teams import ROLES, SORT_KEYS, STATUS_ORDER
 
 TEAM_ID = path_id("team_id")
 USER_ID = path_id("user_id")
 ASSIGNMENT_ID = path_id("assignment_id")
+INVITE_ID = path_id("invite_id")
 BOOLEAN = {"type": "boolean"}
 INTEGER = {"type": "integer"}
+COUNT = {"type": "integer", "minimum": 0}
 SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 
 
@@ -67,6 +72,34 @@ ASSIGNMENT_FIELDS = {
     "goals": GOALS,
 }
 TEAM_NAME = text(pattern=TEAM_NAME_PATTERN, maxLength=MAX_NAME)
+
+
+def member_dashboard() -> dict:
+    """Return the learner's Progress schema without attempt ids, as a manager
+    sees it in a member's summary."""
+    schema = copy.deepcopy(openapi.SCHEMAS["Progress"])
+    scores = schema["properties"]["quiz_scores"]["items"]
+    scores["required"].remove("attempt_id")
+    del scores["properties"]["attempt_id"]
+    return schema
+
+
+def board(unit: str, value: dict) -> dict:
+    """Return a leaderboard's schema: places (ties share one) and names."""
+    return array(
+        closed(
+            obj(
+                ["place", "display_name", unit, "is_me"],
+                place={"type": "integer", "minimum": 1},
+                display_name=text(),
+                is_me=BOOLEAN,
+                **{unit: value},
+            )
+        )
+    )
+
+
+JOINED = {"allOf": [ref("Team"), obj(["already_member"], already_member=BOOLEAN)]}
 
 SCHEMAS = {
     "Team": obj(
@@ -112,6 +145,7 @@ SCHEMAS = {
             "last_active",
             "progress",
             "status",
+            "days_left",
         ],
         user_id=INTEGER,
         display_name=text(),
@@ -135,6 +169,59 @@ SCHEMAS = {
         last_active=nullable(text(format="date-time")),
         progress=SHARE,
         status={"enum": list(STATUS_ORDER)},
+        days_left=INTEGER,
+    ),
+    "TeamFigures": closed(
+        obj(
+            [
+                "members",
+                "done",
+                "on_track",
+                "behind",
+                "overdue",
+                "average_studied",
+                "average_progress",
+            ],
+            members=COUNT,
+            done=COUNT,
+            on_track=COUNT,
+            behind=COUNT,
+            overdue=COUNT,
+            average_studied=SHARE,
+            average_progress=SHARE,
+        )
+    ),
+    "Leaderboard": closed(
+        obj(
+            ["since", "hidden", "reviews", "exams"],
+            since=text(format="date", description="The Monday the week started"),
+            hidden=nullable(BOOLEAN),
+            reviews=board("reviews", {"type": "integer", "minimum": 1}),
+            exams=board("best_score", {"type": "number", "minimum": 0}),
+        )
+    ),
+    "Invitation": closed(
+        obj(
+            ["id", "team_name", "expires_at"],
+            id=INTEGER,
+            team_name=text(),
+            expires_at=text(format="date-time"),
+        )
+    ),
+    "MemberSummary": closed(
+        obj(
+            ["member", "assignments", "dashboard"],
+            member=ref("TeamMember"),
+            assignments=array(
+                {
+                    "allOf": [
+                        ref("Assignment"),
+                        obj(["progress"], progress=ref("MemberProgress")),
+                    ]
+                }
+            ),
+            dashboard=member_dashboard(),
+        )
     ),
     "TeamDetail": {
         "allOf": [
@@ -180,6 +267,10 @@ TEAM_LINKS = {
     "Assign": link("assignments_create", team_id=CREATED_ID),
     "Invite": link("teams_invite", team_id=CREATED_ID),
     "Progress": link("teams_progress", team_id=CREATED_ID),
+    "Leaderboard": link("teams_leaderboard", team_id=CREATED_ID),
+    "HideMe": link(
+        "teams_leaderboard_visibility", team_id=CREATED_ID, body={"hidden": True}
+    ),
 }
 
 PATHS = {
@@ -203,18 +294,7 @@ PATHS = {
         "post": operation(
             "teams_join",
             "Join a team with an invite link's token (each link works once)",
-            {
-                **ok(
-                    "The team joined",
-                    {
-                        "allOf": [
-                            ref("Team"),
-                            obj(["already_member"], already_member=BOOLEAN),
-                        ]
-                    },
-                ),
-                **refused("404", "409"),
-            },
+            {**ok("The team joined", JOINED), **refused("404", "409")},
             requestBody=body(closed(obj(["token"], token=text()))),
         )
     },
@@ -257,6 +337,11 @@ PATHS = {
                         expires_at=text(format="date-time"),
                     ),
                     "201",
+                    Revoke=link(
+                        "teams_revoke_invite",
+                        team_id="$request.path.team_id",
+                        invite_id=CREATED_ID,
+                    ),
                 ),
                 **refused("403", "404", "409"),
             },
@@ -276,7 +361,72 @@ PATHS = {
             ),
         )
     },
+    "/teams/{team_id}/invites/{invite_id}": {
+        "delete": operation(
+            "teams_revoke_invite",
+            "Withdraw an invite link or invitation not used yet",
+            {"204": {"description": "Withdrawn"}, **refused("403", "404")},
+            parameters=[TEAM_ID, INVITE_ID],
+        )
+    },
+    "/teams/invitations": {
+        "get": operation(
+            "invitations_list",
+            "Open invitations addressed to my email",
+            {
+                **ok(
+                    "The invitations",
+                    obj(["invitations"], invitations=array(ref("Invitation"))),
+                ),
+                **refused(),
+            },
+        )
+    },
+    "/teams/invitations/{invite_id}/accept": {
+        "post": operation(
+            "invitations_accept",
+            "Join the team of an invitation addressed to my email",
+            {**ok("The team joined", JOINED), **refused("404", "409")},
+            parameters=[INVITE_ID],
+        )
+    },
+    "/teams/invitations/{invite_id}/decline": {
+        "post": operation(
+            "invitations_decline",
+            "Turn down an invitation addressed to my email",
+            {"204": {"description": "Declined"}, **refused("404")},
+            parameters=[INVITE_ID],
+        )
+    },
+    "/teams/{team_id}/leaderboard": {
+        "get": operation(
+            "teams_leaderboard",
+            "The team's leaderboard (409 while its managers keep it off): "
+            "reviews this week and best mock exam of members who did not hide",
+            {**ok("The boards", ref("Leaderboard")), **refused("404", "409")},
+            parameters=[TEAM_ID],
+        )
+    },
+    "/teams/{team_id}/leaderboard/visibility": {
+        "put": operation(
+            "teams_leaderboard_visibility",
+            "Hide me from my team's leaderboard, or show me again",
+            {
+                **ok("Whether I am hidden", closed(obj(["hidden"], hidden=BOOLEAN))),
+                **refused("404", "409"),
+            },
+            parameters=[TEAM_ID],
+            requestBody=body(closed(obj(["hidden"], hidden=BOOLEAN))),
+        )
+    },
     "/teams/{team_id}/members/{user_id}": {
+        "get": operation(
+            "teams_member_summary",
+            "A member's read-only summary for managers: their standing on each "
+            "assignment and their dashboard's figures",
+            {**ok("The summary", ref("MemberSummary")), **refused("403", "404")},
+            parameters=[TEAM_ID, USER_ID],
+        ),
         "delete": operation(
             "teams_remove_member",
             "Remove a member (managers), or leave the team (my own id)",
@@ -285,7 +435,7 @@ PATHS = {
                 **refused("403", "404", "409"),
             },
             parameters=[TEAM_ID, USER_ID],
-        )
+        ),
     },
     "/teams/{team_id}/members/{user_id}/promote": {
         "post": operation(
@@ -306,7 +456,9 @@ PATHS = {
     "/teams/{team_id}/assignments": {
         "get": operation(
             "assignments_list",
-            "A team's assignments, each with my own progress if I am a member",
+            "A team's assignments, each with my own progress if I am a member "
+            "and the team's figures (naming nobody) for managers, and for "
+            f"members once the team has {MIN_AGGREGATE_MEMBERS} people",
             {
                 **ok(
                     "The assignments",
@@ -317,8 +469,9 @@ PATHS = {
                                 "allOf": [
                                     ref("Assignment"),
                                     obj(
-                                        ["my_progress"],
+                                        ["my_progress", "team_figures"],
                                         my_progress=nullable(ref("MemberProgress")),
+                                        team_figures=nullable(ref("TeamFigures")),
                                     ),
                                 ]
                             }

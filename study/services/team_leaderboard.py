@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from study import progress, srs
 from study import teams as rules
+from study.errors import Conflict
 from study.models import Assignment, Membership, QuizAttempt, ReviewLog, Team, User
+from study.services.assignments import list_assignments
+from study.services.teams import TeamAccess
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,17 @@ def leaderboards(
         )
 
     return Leaderboards(board(reviews), board(exams), since)
+
+
+def shown_leaderboards(
+    session: Session, access: TeamAccess, now: datetime, tz_name: str
+) -> Leaderboards:
+    """Return the boards of a team the viewer may see; Conflict while its
+    managers keep the leaderboard off."""
+    if not access.team.leaderboard_enabled:
+        raise Conflict("This team's leaderboard is off; its managers can turn it on.")
+    team_assignments = list_assignments(session, access.team.id)
+    return leaderboards(session, access.team, team_assignments, now, tz_name)
 
 
 def _reviews_since(session: Session, who: Select, start: datetime) -> list:

@@ -74,6 +74,7 @@ class MemberRow:
     last_active: datetime | None
     progress: float
     status: str
+    days_left: int  # in the member's own time zone
 
     @property
     def mastery(self) -> float:
@@ -268,12 +269,13 @@ def scope_topics(assignment: Assignment, known: Figures) -> tuple[TopicInfo, ...
 
 @dataclass(frozen=True)
 class Person:
-    """Who a row is about."""
+    """Who a row is about, and the time zone their study days follow."""
 
     user_id: int
     name: str
     email: str
     role: str
+    timezone: str = "UTC"
 
 
 def member_row(
@@ -281,10 +283,15 @@ def member_row(
     assignment: Assignment,
     topics: tuple[TopicInfo, ...],
     known: Figures,
-    today: date,
-    start: date,
+    now: datetime,
 ) -> MemberRow:
-    """Build one member's row on one assignment from the aggregates."""
+    """Build one member's row on one assignment from the aggregates.
+
+    Days are the member's own: someone whose evening it still is has not
+    missed a due date that has passed where their manager is.
+    """
+    today = srs.study_date(now, person.timezone)
+    start = srs.study_date(assignment.created_at, person.timezone)
     masteries = []
     studied = 0
     for topic in topics:
@@ -313,12 +320,19 @@ def member_row(
         ),
         progress=rules.goal_progress(goals, standing),
         status=rules.status(goals, standing, start, assignment.due_on, today),
+        days_left=rules.days_left(assignment.due_on, today),
     )
 
 
 def _team_people(session: Session, team_id: int, user_id: int | None) -> list[Person]:
     query = (
-        select(Membership.user_id, User.display_name, User.email, Membership.role)
+        select(
+            Membership.user_id,
+            User.display_name,
+            User.email,
+            Membership.role,
+            User.timezone,
+        )
         .join(User, User.id == Membership.user_id)
         .where(Membership.team_id == team_id)
     )
@@ -335,7 +349,11 @@ def team_progress(
     tz_name: str,
     only_user: int | None = None,
 ) -> list[AssignmentProgress]:
-    """Return every member's row (or one member's) on each of the assignments."""
+    """Return every member's row (or one member's) on each of the assignments.
+
+    Each row's status and days left follow the member's time zone; `tz_name`
+    (the viewer's) dates the view itself.
+    """
     if not team_assignments:
         return []
     today = srs.study_date(now, tz_name)
@@ -347,11 +365,7 @@ def team_progress(
     result = []
     for assignment in team_assignments:
         topics = scope_topics(assignment, known)
-        start = srs.study_date(assignment.created_at, tz_name)
-        rows = [
-            member_row(person, assignment, topics, known, today, start)
-            for person in people
-        ]
+        rows = [member_row(person, assignment, topics, known, now) for person in people]
         result.append(AssignmentProgress(assignment, team.name, topics, today, rows))
     return result
 
@@ -385,15 +399,20 @@ def my_assignments(
     today = srs.study_date(now, user.timezone)
     who = select(User.id).where(User.id == user.id)
     known = figures(session, who, (a.pack_id for a, _name in rows))
-    person = Person(user.id, user.display_name, user.email, "member")
+    person = Person(user.id, user.display_name, user.email, "member", user.timezone)
     mine = []
     for assignment, team_name in rows:
         topics = scope_topics(assignment, known)
-        start = srs.study_date(assignment.created_at, user.timezone)
-        row = member_row(person, assignment, topics, known, today, start)
+        row = member_row(person, assignment, topics, known, now)
         mine.append(AssignmentProgress(assignment, team_name, topics, today, [row]))
     mine.sort(key=lambda item: item.rows[0].status == rules.DONE)
     return mine
+
+
+def shows_team_figures(is_manager: bool, members: int) -> bool:
+    """Say whether a viewer may see a team's unnamed figures: its managers
+    always, members once the team is too big to take the average apart."""
+    return is_manager or members >= MIN_AGGREGATE_MEMBERS
 
 
 def aggregate(rows: list[MemberRow]) -> TeamAggregate:

@@ -149,6 +149,13 @@ def members(session: Session, access: TeamAccess) -> list[Membership]:
     )
 
 
+def team_member(session: Session, access: TeamAccess, user_id: object) -> Membership:
+    """Return one member of a team (for its managers only), else NotFound."""
+    if not access.is_manager:
+        raise Forbidden("Only the team's managers can see its members.")
+    return _membership(session, access.team.id, user_id)
+
+
 def manager_names(session: Session, team_id: int) -> list[str]:
     """Return the display names of a team's managers (every member may know who
     can see their progress)."""

@@ -187,9 +187,7 @@ def _team_context(access: teams.TeamAccess) -> dict:
         db.session, team, items, moment, user.timezone
     )
     count = teams.member_count(db.session, team.id)
-    shows_aggregate = access.is_manager or (
-        count >= team_progress.MIN_AGGREGATE_MEMBERS
-    )
+    shows_aggregate = team_progress.shows_team_figures(access.is_manager, count)
     context = {
         "access": access,
         "team": team,

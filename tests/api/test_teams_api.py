@@ -1,16 +1,19 @@
 """The team endpoints of the JSON API: the same rules as the pages, JSON errors."""
 
+import json
 from datetime import date
 
+import jsonschema_rs
 import pytest
 
+from study.api.openapi import document_for
 from study.extensions import db
 from study.models import User
 from study.services import accounts
 from tests.conftest import at
 from tests.team_helpers import add_user, exam, study
 
-NOW = at(2026, 3, 10, 12, 0)
+NOW = at(2026, 3, 10, 12, 0)  # a Tuesday
 
 
 @pytest.fixture
@@ -251,3 +254,217 @@ def test_due_dates_are_plain_dates(api, team):
         {"pack": "starter", "due": date(2026, 4, 1).isoformat()},
     ).get_json()
     assert made["due"] == "2026-04-01"
+
+
+# --- what the pages could do and the API could not ------------------------------
+
+
+def assert_matches_schema(app, name: str, body: dict) -> None:
+    """Check a body against a schema of the served OpenAPI document."""
+    document = {**document_for(app), "$ref": f"#/components/schemas/{name}"}
+    validator = jsonschema_rs.Draft202012Validator(document)
+    problems = [error.message for error in validator.iter_errors(body)]
+    assert not problems, problems
+
+
+def join_by_link(api, team: int, name: str) -> None:
+    token = api("manager", "POST", f"/teams/{team}/invites", {}).get_json()["token"]
+    assert api(name, "POST", "/teams/join", {"token": token}).status_code == 200
+
+
+def test_leaderboard_is_shown_only_while_on(app, api, team):
+    off = api("ann", "GET", f"/teams/{team}/leaderboard")
+    assert off.status_code == 409
+    assert "leaderboard is off" in off.get_json()["error"]["message"]
+    turned_on = api("manager", "PATCH", f"/teams/{team}", {"leaderboard_enabled": True})
+    assert turned_on.get_json()["leaderboard_enabled"] is True
+    # The exam board counts the packs the team was assigned.
+    assigned = {"pack": "starter", "due": "2026-03-20"}
+    api("manager", "POST", f"/teams/{team}/assignments", assigned)
+    with app.app_context():
+        study(db.session.get(User, api.ids["ann"]), 3, NOW)
+        study(db.session.get(User, api.ids["manager"]), 1, NOW)
+        exam(db.session.get(User, api.ids["ann"]), 72.0, True, NOW)
+        db.session.remove()
+    board = api("ann", "GET", f"/teams/{team}/leaderboard").get_json()
+    assert board["since"] == "2026-03-09" and board["hidden"] is False
+    assert board["reviews"] == [
+        {"place": 1, "display_name": "Ann", "reviews": 3, "is_me": True},
+        {"place": 2, "display_name": "Manager", "reviews": 1, "is_me": False},
+    ]
+    assert board["exams"] == [
+        {"place": 1, "display_name": "Ann", "best_score": 72.0, "is_me": True}
+    ]
+    assert_matches_schema(app, "Leaderboard", board)
+    assert "ann@example.com" not in json.dumps(board)
+    as_admin = api("admin", "GET", f"/teams/{team}/leaderboard").get_json()
+    assert as_admin["hidden"] is None and len(as_admin["reviews"]) == 2
+    assert api("outsider", "GET", f"/teams/{team}/leaderboard").status_code == 404
+    api("manager", "PATCH", f"/teams/{team}", {"leaderboard_enabled": False})
+    assert api("ann", "GET", f"/teams/{team}/leaderboard").status_code == 409
+    refused = api("ann", "PATCH", f"/teams/{team}", {"leaderboard_enabled": True})
+    assert refused.status_code == 403
+
+
+def test_members_hide_and_show_themselves_on_the_leaderboard(app, api, team):
+    api("manager", "PATCH", f"/teams/{team}", {"leaderboard_enabled": True})
+    with app.app_context():
+        study(db.session.get(User, api.ids["ann"]), 2, NOW)
+        db.session.remove()
+    path = f"/teams/{team}/leaderboard/visibility"
+    hidden = api("ann", "PUT", path, {"hidden": True})
+    assert hidden.status_code == 200 and hidden.get_json() == {"hidden": True}
+    seen_by_manager = api("manager", "GET", f"/teams/{team}/leaderboard").get_json()
+    assert seen_by_manager["reviews"] == []
+    assert api("ann", "GET", f"/teams/{team}/leaderboard").get_json()["hidden"]
+    assert api("ann", "PUT", path, {"hidden": False}).get_json() == {"hidden": False}
+    names = api("manager", "GET", f"/teams/{team}/leaderboard").get_json()["reviews"]
+    assert [line["display_name"] for line in names] == ["Ann"]
+    for bad in ({}, {"hidden": "yes"}, {"hidden": None}, {"hidden": True, "x": 1}):
+        response = api("ann", "PUT", path, bad)
+        assert response.status_code == 400, bad
+        assert response.get_json()["error"]["message"]
+    assert api("outsider", "PUT", path, {"hidden": True}).status_code == 404
+    not_a_member = api("admin", "PUT", path, {"hidden": True})
+    assert not_a_member.status_code == 409
+
+
+def test_managers_read_a_member_summary(app, api, team):
+    api(
+        "manager",
+        "POST",
+        f"/teams/{team}/assignments",
+        {"pack": "starter", "due": "2026-03-20", "topics": ["basics"]},
+    )
+    with app.app_context():
+        study(db.session.get(User, api.ids["ann"]), 3, NOW)
+        exam(db.session.get(User, api.ids["ann"]), 64.0, True, NOW)
+        db.session.remove()
+    ann = api.ids["ann"]
+    response = api("manager", "GET", f"/teams/{team}/members/{ann}")
+    assert response.status_code == 200
+    summary = response.get_json()
+    assert summary["member"]["email"] == "ann@example.com"
+    (assigned,) = summary["assignments"]
+    assert assigned["progress"]["cards_studied"] == 3
+    assert assigned["progress"]["cards_total"] == 7
+    assert assigned["progress"]["days_left"] == 10
+    assert_matches_schema(app, "MemberSummary", summary)
+    # The same figures as Ann's own dashboard, less her attempts' ids.
+    own = api("ann", "GET", "/progress").get_json()
+    for score in own["quiz_scores"]:
+        assert score.pop("attempt_id")
+    assert summary["dashboard"] == own
+    assert summary["dashboard"]["reviews_today"] == 3
+    assert summary["dashboard"]["quiz_scores"][0]["score"] == 64.0
+    assert api("admin", "GET", f"/teams/{team}/members/{ann}").status_code == 200
+    manager = api.ids["manager"]
+    assert api("ann", "GET", f"/teams/{team}/members/{manager}").status_code == 403
+    assert api("outsider", "GET", f"/teams/{team}/members/{ann}").status_code == 404
+    not_in_team = api("manager", "GET", f"/teams/{team}/members/{api.ids['bob']}")
+    assert not_in_team.status_code == 404
+    too_big = api("manager", "GET", f"/teams/{team}/members/{2**40}")
+    assert too_big.status_code == 404
+
+
+def test_managers_revoke_invites(api, team):
+    made = api("manager", "POST", f"/teams/{team}/invites", {}).get_json()
+    path = f"/teams/{team}/invites/{made['id']}"
+    assert api("ann", "DELETE", path).status_code == 403
+    assert api("outsider", "DELETE", path).status_code == 404
+    assert api("manager", "DELETE", path).status_code == 204
+    assert api("manager", "DELETE", path).status_code == 404
+    assert api("manager", "GET", f"/teams/{team}").get_json()["invites"] == []
+    gone = api("bob", "POST", "/teams/join", {"token": made["token"]})
+    assert gone.status_code == 404
+    other = api("outsider", "POST", "/teams", {"name": "Elsewhere"}).get_json()
+    theirs = api("outsider", "POST", f"/teams/{other['id']}/invites", {}).get_json()
+    crossed = api("manager", "DELETE", f"/teams/{team}/invites/{theirs['id']}")
+    assert crossed.status_code == 404
+
+
+def test_invitations_by_email_are_accepted_or_declined(app, api, team):
+    for email in ("bob@example.com", "otto@example.com"):
+        api("manager", "POST", f"/teams/{team}/invites", {"email": email})
+    (for_bob,) = api("bob", "GET", "/teams/invitations").get_json()["invitations"]
+    assert for_bob["team_name"] == "Platform crew"
+    assert for_bob["expires_at"].startswith("2026-03-17")
+    assert_matches_schema(app, "Invitation", for_bob)
+    (for_otto,) = api("outsider", "GET", "/teams/invitations").get_json()["invitations"]
+    assert api("ann", "GET", "/teams/invitations").get_json() == {"invitations": []}
+    # Nobody can answer an invitation addressed to someone else.
+    stolen = f"/teams/invitations/{for_bob['id']}/accept"
+    assert api("outsider", "POST", stolen).status_code == 404
+    assert api("manager", "POST", stolen).status_code == 404
+    accepted = api("bob", "POST", stolen)
+    assert accepted.status_code == 200
+    assert accepted.get_json()["role"] == "member"
+    assert accepted.get_json()["already_member"] is False
+    assert_matches_schema(app, "Team", accepted.get_json())
+    assert api("bob", "POST", stolen).status_code == 404
+    assert api("bob", "GET", "/teams").get_json()["teams"][0]["id"] == team
+    decline = f"/teams/invitations/{for_otto['id']}/decline"
+    assert api("bob", "POST", decline).status_code == 404
+    assert api("outsider", "POST", decline).status_code == 204
+    assert api("outsider", "GET", "/teams/invitations").get_json()["invitations"] == []
+    assert api("outsider", "GET", f"/teams/{team}").status_code == 404
+    assert api("manager", "GET", f"/teams/{team}").get_json()["invites"] == []
+    missing = api("bob", "POST", f"/teams/invitations/{2**40}/accept")
+    assert missing.status_code == 404
+
+
+def test_members_see_team_figures_from_three_members(app, api, team):
+    api(
+        "manager",
+        "POST",
+        f"/teams/{team}/assignments",
+        {"pack": "starter", "due": "2026-03-20"},
+    )
+    with app.app_context():
+        study(db.session.get(User, api.ids["ann"]), 13, NOW)
+        db.session.remove()
+    (two,) = api("ann", "GET", f"/teams/{team}/assignments").get_json()["assignments"]
+    assert two["team_figures"] is None and two["my_progress"]["status"] == "done"
+    for_manager = api("manager", "GET", f"/teams/{team}/assignments").get_json()
+    assert for_manager["assignments"][0]["team_figures"]["members"] == 2
+    join_by_link(api, team, "bob")
+    body = api("ann", "GET", f"/teams/{team}/assignments").get_json()
+    figures = body["assignments"][0]["team_figures"]
+    assert figures == {
+        "members": 3,
+        "done": 1,
+        "on_track": 2,
+        "behind": 0,
+        "overdue": 0,
+        "average_studied": round(1 / 3, 4),
+        "average_progress": round(1 / 3, 4),
+    }
+    assert_matches_schema(app, "TeamFigures", figures)
+    text = json.dumps(body)
+    assert "Bob" not in text and "bob@example.com" not in text
+    assert "Manager" not in text and "mia@example.com" not in text
+
+
+def test_statuses_follow_each_members_time_zone(app, api, team):
+    """Due on the 10th: at 06:00 UTC on the 11th it has passed for the manager
+    (UTC), while in Pago Pago (UTC-11) it is still the evening of the 10th."""
+    api(
+        "manager",
+        "POST",
+        f"/teams/{team}/assignments",
+        {"pack": "starter", "due": "2026-03-10"},
+    )
+    moved = api("ann", "PATCH", "/settings", {"timezone": "Pacific/Pago_Pago"})
+    assert moved.status_code == 200
+    app.config["FIXED_NOW"] = lambda: at(2026, 3, 11, 6, 0)
+    (view,) = api("manager", "GET", f"/teams/{team}/progress").get_json()["assignments"]
+    rows = {row["display_name"]: row for row in view["members"]}
+    assert view["days_left"] == -1
+    assert (rows["Manager"]["status"], rows["Manager"]["days_left"]) == ("overdue", -1)
+    assert (rows["Ann"]["status"], rows["Ann"]["days_left"]) == ("behind", 0)
+    # What Ann sees of herself agrees with what her manager sees of her.
+    (mine,) = api("ann", "GET", f"/teams/{team}/assignments").get_json()["assignments"]
+    assert mine["my_progress"]["status"] == "behind"
+    assert mine["my_progress"]["days_left"] == 0
+    summary = api("manager", "GET", f"/teams/{team}/members/{api.ids['ann']}")
+    assert summary.get_json()["assignments"][0]["progress"]["status"] == "behind"

@@ -1,6 +1,6 @@
 """A team lead onboards a new hire in a real browser: team, assignment, invite
-link, the new hire studies, the lead sees the progress; phone width and an
-accessibility audit of the team pages."""
+link, the lead sees the hire at zero, the new hire studies, the lead sees the
+progress go up; phone width and an accessibility audit of the team pages."""
 
 import re
 
@@ -25,6 +25,14 @@ def study_cards(page, base: str, count: int) -> None:
         page.keyboard.press("3")
         expect(page.locator('[data-count="done"]')).to_have_text(str(number))
         expect(page.locator("#card-front")).not_to_have_text(front)
+
+
+def hire_row(lead, team_url: str):
+    """Open the lead's progress table and return the new hire's row."""
+    lead.goto(team_url)
+    lead.click("text=Progress by member")
+    expect(lead.locator("h1")).to_contain_text("Progress")
+    return lead.locator("#progress-table tbody tr", has_text="newhire")
 
 
 def test_lead_assigns_new_hire_studies_lead_sees_progress(browser, live_server):
@@ -71,15 +79,26 @@ def test_lead_assigns_new_hire_studies_lead_sees_progress(browser, live_server):
     expect(assignments).to_contain_text("0 of 13 cards studied")
     expect(assignments).to_contain_text("days left")
     shot(hire, "34-home-assignments")
+
+    # Before studying: the lead sees the hire in the table, nothing studied yet
+    # (on the day of the assignment that is still on track), never active.
+    row = hire_row(lead, team_url)
+    expect(row.locator("[data-studied]")).to_have_attribute("data-studied", "0")
+    expect(row).to_contain_text("0 / 13")
+    expect(row).to_contain_text("on track")
+    expect(row).to_contain_text("never")
+    shot(lead, "34b-manager-progress-before")
+
     study_cards(hire, live_server, 4)
     hire.goto(f"{live_server}/")
     expect(assignments).to_contain_text("4 of 13 cards studied")
 
-    lead.goto(team_url)
-    lead.click("text=Progress by member")
-    row = lead.locator("#progress-table tr", has_text="newhire")
+    # After: the same row counts the four cards and the hire was active.
+    row = hire_row(lead, team_url)
     expect(row.locator("[data-studied]")).to_have_attribute("data-studied", "4")
     expect(row).to_contain_text("4 / 13")
+    expect(row).to_contain_text("31%")
+    expect(row).not_to_contain_text("never")
     shot(lead, "35-manager-progress")
     lead.click("#progress-table a.sort-link[data-sort=studied]")
     expect(lead.locator("th[aria-sort=descending]")).to_contain_text("Cards studied")
