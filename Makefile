@@ -7,7 +7,8 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve setup db content test lint test-sqlite test-postgres test-browser \
+.PHONY: run serve setup db content test lint test-databases test-sqlite test-postgres \
+	test-browser \
 	system-deps stress clean
 
 run: setup ## Set up everything and serve on http://127.0.0.1:5000 (SQLite)
@@ -40,7 +41,13 @@ lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(BIN)/.dev system-deps setup lint test-sqlite test-postgres test-browser
+test: $(BIN)/.dev system-deps setup lint test-databases test-browser
+
+# The SQLite and PostgreSQL runs share nothing (each has its own database,
+# servers and ports), so they run side by side on the two cores; each one's
+# output is printed whole when it ends.
+test-databases: $(BIN)/.dev
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(BIN)/.dev
 	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider
