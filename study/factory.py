@@ -63,10 +63,16 @@ class DatabaseId(IntegerConverter):
 
 
 def register_template_filters(app: Flask) -> None:
-    """Add the `local_time` filter: a UTC time in the learner's own zone."""
+    """Add the filters `local_time` (a UTC time in the learner's own zone) and
+    `one_line` (a card's Markdown as one short line of safe HTML)."""
     from flask_login import current_user
+    from markupsafe import Markup
 
-    from study import srs
+    from study import markdown, srs
+
+    @app.template_filter("one_line")
+    def one_line(text: str, length: int = 90) -> Markup:
+        return Markup(markdown.one_line(text, length))  # noqa: S704 - escaped by one_line
 
     @app.template_filter("local_time")
     def local_time(moment):

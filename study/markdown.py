@@ -9,6 +9,7 @@ none, and dropping them rules out tracking pixels and `onerror` tricks.
 from __future__ import annotations
 
 import html
+import re
 import threading
 
 import markdown
@@ -80,3 +81,19 @@ def _flatten(tokens: list[dict], contents: list[tuple[int, str, str]]) -> None:
         if token["level"] in TOC_LEVELS:
             contents.append((token["level"], token["id"], html.unescape(token["name"])))
         _flatten(token.get("children", []), contents)
+
+
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def one_line(text: str, length: int = 90) -> str:
+    """Return a card's Markdown as one short line of safe HTML for lists: white
+    space folded, cut at a word near `length` characters, code spans kept as
+    `<code>` and every other character escaped."""
+    flat = " ".join(text.replace("**", "").split())
+    if len(flat) > length:
+        cut = flat[:length].rsplit(" ", 1)[0] or flat[:length]
+        if cut.count("`") % 2:  # never leave a code span open
+            cut = cut[: cut.rfind("`")].rstrip()
+        flat = cut + "…"
+    return CODE_SPAN.sub(r"<code>\1</code>", html.escape(flat, quote=False))

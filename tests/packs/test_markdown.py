@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from study.markdown import render_markdown, render_note
+from study.markdown import one_line, render_markdown, render_note
 
 
 def test_renders_markdown():
@@ -92,3 +92,26 @@ def test_threads_render_independently():
     for thread in threads:
         thread.join()
     assert results == {n: [(2, f"heading-{n}", f"Heading {n}")] for n in range(8)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What does `docker ps -a` show?", "What does <code>docker ps -a</code> show?"),
+        (
+            "Is **<script>** `a<b`\n  safe?",
+            "Is &lt;script&gt; <code>a&lt;b</code> safe?",
+        ),
+        (
+            "Which option of `docker run` keeps `STDIN` open even when not attached?",
+            "Which option of <code>docker run</code> keeps…",
+        ),
+    ],
+)
+def test_one_line_keeps_code_spans_and_escapes_the_rest(text, expected):
+    assert one_line(text, 40 if len(text) > 60 else 90) == expected
+
+
+def test_one_line_never_leaves_a_code_span_open():
+    line = one_line("Run `docker container prune --filter until=24h` now", 30)
+    assert line == "Run…" and "`" not in line
