@@ -12,6 +12,8 @@ from study.api import (  # noqa: E402,F401 - routes attach to bp
     quizzes,
     review,
     settings,
+    team_assignments,
+    team_members,
     teams,
     tokens,
 )

@@ -1,15 +1,14 @@
 """The OpenAPI description of the team endpoints, added to the API's document.
 
 Kept beside the endpoints so the two change together; `register()` adds these
-paths and schemas to `study.api.openapi`, which serves the whole document.
+paths, and the schemas of `teams_openapi_schemas`, to `study.api.openapi`,
+which serves the whole document.
 """
 
 from __future__ import annotations
 
-import copy
-
-from study.api import openapi
-from study.api.openapi import (
+from study.api import openapi, teams_openapi_schemas
+from study.api.openapi_builders import (
     CREATED_ID,
     body,
     closed,
@@ -25,19 +24,17 @@ from study.api.openapi import (
     ref,
     text,
 )
+from study.api.payloads import MAX_ID
+from study.api.teams_openapi_schemas import BOOLEAN, INTEGER, array
 from study.services.team_invites import INVITE_EMAIL_PATTERN, MAX_INVITE_DAYS
 from study.services.team_progress import MIN_AGGREGATE_MEMBERS
 from study.services.teams import MAX_NAME, TEAM_NAME_PATTERN
-from study.teams import ROLES, SORT_KEYS, STATUS_ORDER
+from study.teams import SORT_KEYS
 
 TEAM_ID = path_id("team_id")
 USER_ID = path_id("user_id")
 ASSIGNMENT_ID = path_id("assignment_id")
 INVITE_ID = path_id("invite_id")
-BOOLEAN = {"type": "boolean"}
-INTEGER = {"type": "integer"}
-COUNT = {"type": "integer", "minimum": 0}
-SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 
 
 def refused(*codes: str) -> dict:
@@ -49,11 +46,6 @@ def refused(*codes: str) -> dict:
             "content": json_content(ref("Error")),
         }
     return dict(sorted(found.items()))
-
-
-def array(item: dict) -> dict:
-    """Return an array schema."""
-    return {"type": "array", "items": item}
 
 
 # At least one goal: a schema-valid request is one the service accepts.
@@ -72,194 +64,7 @@ ASSIGNMENT_FIELDS = {
     "goals": GOALS,
 }
 TEAM_NAME = text(pattern=TEAM_NAME_PATTERN, maxLength=MAX_NAME)
-
-
-def member_dashboard() -> dict:
-    """Return the learner's Progress schema without attempt ids, as a manager
-    sees it in a member's summary."""
-    schema = copy.deepcopy(openapi.SCHEMAS["Progress"])
-    scores = schema["properties"]["quiz_scores"]["items"]
-    scores["required"].remove("attempt_id")
-    del scores["properties"]["attempt_id"]
-    return schema
-
-
-def board(unit: str, value: dict) -> dict:
-    """Return a leaderboard's schema: places (ties share one) and names."""
-    return array(
-        closed(
-            obj(
-                ["place", "display_name", unit, "is_me"],
-                place={"type": "integer", "minimum": 1},
-                display_name=text(),
-                is_me=BOOLEAN,
-                **{unit: value},
-            )
-        )
-    )
-
-
 JOINED = {"allOf": [ref("Team"), obj(["already_member"], already_member=BOOLEAN)]}
-
-SCHEMAS = {
-    "Team": obj(
-        ["id", "name", "role", "member_count", "leaderboard_enabled", "created_at"],
-        id=INTEGER,
-        name=text(),
-        role=nullable({"enum": list(ROLES)}),
-        member_count={"type": "integer", "minimum": 0},
-        leaderboard_enabled=BOOLEAN,
-        created_at=text(format="date-time"),
-    ),
-    "Assignment": obj(
-        ["id", "pack", "topics", "due", "goals", "created_at"],
-        id=INTEGER,
-        pack=text(),
-        topics=nullable(array(text())),
-        due=text(format="date"),
-        goals=obj(
-            ["all_cards_studied", "exam_passed"],
-            all_cards_studied=BOOLEAN,
-            exam_passed=BOOLEAN,
-        ),
-        created_at=text(format="date-time"),
-    ),
-    "TeamMember": obj(
-        ["user_id", "display_name", "email", "role", "joined_at"],
-        user_id=INTEGER,
-        display_name=text(),
-        email=text(),
-        role={"enum": list(ROLES)},
-        joined_at=text(format="date-time"),
-    ),
-    "MemberProgress": obj(
-        [
-            "user_id",
-            "display_name",
-            "cards_studied",
-            "cards_total",
-            "mastery",
-            "topics",
-            "best_exam_score",
-            "exam_passed",
-            "last_active",
-            "progress",
-            "status",
-            "days_left",
-        ],
-        user_id=INTEGER,
-        display_name=text(),
-        email=text(description="Managers only"),
-        role={"enum": list(ROLES)},
-        cards_studied={"type": "integer", "minimum": 0},
-        cards_total={"type": "integer", "minimum": 0},
-        mastery=SHARE,
-        topics=array(
-            obj(
-                ["id", "title", "cards", "mastered", "mastery"],
-                id=text(),
-                title=text(),
-                cards={"type": "integer", "minimum": 0},
-                mastered={"type": "integer", "minimum": 0},
-                mastery=SHARE,
-            )
-        ),
-        best_exam_score=nullable({"type": "number"}),
-        exam_passed=BOOLEAN,
-        last_active=nullable(text(format="date-time")),
-        progress=SHARE,
-        status={"enum": list(STATUS_ORDER)},
-        days_left=INTEGER,
-    ),
-    "TeamFigures": closed(
-        obj(
-            [
-                "members",
-                "done",
-                "on_track",
-                "behind",
-                "overdue",
-                "average_studied",
-                "average_progress",
-            ],
-            members=COUNT,
-            done=COUNT,
-            on_track=COUNT,
-            behind=COUNT,
-            overdue=COUNT,
-            average_studied=SHARE,
-            average_progress=SHARE,
-        )
-    ),
-    "Leaderboard": closed(
-        obj(
-            ["since", "hidden", "reviews", "exams"],
-            since=text(format="date", description="The Monday the week started"),
-            hidden=nullable(BOOLEAN),
-            reviews=board("reviews", {"type": "integer", "minimum": 1}),
-            exams=board("best_score", {"type": "number", "minimum": 0}),
-        )
-    ),
-    "Invitation": closed(
-        obj(
-            ["id", "team_name", "expires_at"],
-            id=INTEGER,
-            team_name=text(),
-            expires_at=text(format="date-time"),
-        )
-    ),
-    "MemberSummary": closed(
-        obj(
-            ["member", "assignments", "dashboard"],
-            member=ref("TeamMember"),
-            assignments=array(
-                {
-                    "allOf": [
-                        ref("Assignment"),
-                        obj(["progress"], progress=ref("MemberProgress")),
-                    ]
-                }
-            ),
-            dashboard=member_dashboard(),
-        )
-    ),
-    "TeamDetail": {
-        "allOf": [
-            ref("Team"),
-            obj(
-                ["managers", "assignments"],
-                managers=array(text()),
-                assignments=array(ref("Assignment")),
-                members=array(ref("TeamMember")),
-                invites=array(
-                    obj(
-                        ["id", "email", "expires_at"],
-                        id=INTEGER,
-                        email=nullable(text()),
-                        expires_at=text(format="date-time"),
-                    )
-                ),
-            ),
-        ]
-    },
-    "TeamProgress": obj(
-        ["team", "assignments"],
-        team=obj(["id", "name"], id=INTEGER, name=text()),
-        assignments=array(
-            {
-                "allOf": [
-                    ref("Assignment"),
-                    obj(
-                        ["cards_total", "days_left", "members"],
-                        cards_total={"type": "integer", "minimum": 0},
-                        days_left=INTEGER,
-                        members=array(ref("MemberProgress")),
-                    ),
-                ]
-            }
-        ),
-    ),
-}
 
 TEAM_LINKS = {
     "Show": link("teams_show", team_id=CREATED_ID),
@@ -520,7 +325,7 @@ PATHS = {
                 TEAM_ID,
                 query(
                     "assignment",
-                    {"type": "integer", "minimum": 1, "maximum": openapi.MAX_ID},
+                    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                     "Only this assignment",
                 ),
                 query("sort", {"enum": list(SORT_KEYS)}, "Column to sort by"),
@@ -533,5 +338,5 @@ PATHS = {
 
 def register() -> None:
     """Add the team endpoints to the served OpenAPI document."""
-    openapi.SCHEMAS.update(SCHEMAS)
+    openapi.SCHEMAS.update(teams_openapi_schemas.SCHEMAS)
     openapi.PATHS.update(PATHS)
