@@ -1,9 +1,12 @@
 """The review endpoints of the JSON API, with session cookies and bearer tokens."""
 
+from datetime import UTC, datetime
+
+import pytest
 from sqlalchemy import func, select
 
 from study.extensions import db
-from study.models import ApiToken, ReviewLog
+from study.models import ApiToken, Card, ReviewLog
 
 
 def test_next_returns_a_card_with_its_review_id_and_counts(logged_in, starter):
@@ -58,24 +61,41 @@ def test_bad_input_gets_a_json_4xx(logged_in, starter):
         assert "message" in response.get_json()["error"]
 
 
-def test_not_due_is_a_409(logged_in, starter):
+def submit(client, card_id: str, review_id: str, rating: int = 4):
+    payload = {"card_id": card_id, "rating": rating, "review_id": review_id}
+    return client.api("POST", "/api/v1/review", {**payload, "duration_ms": 1})
+
+
+def test_not_due_is_a_409_that_says_when_the_card_is_due(app, logged_in, starter):
     card = logged_in.get("/api/v1/review/next").get_json()["card"]
-    logged_in.api(
-        "POST",
-        "/api/v1/review",
-        {
-            "card_id": card["id"],
-            "rating": 4,
-            "review_id": card["review_id"],
-            "duration_ms": 1,
-        },
-    )
-    response = logged_in.api(
-        "POST",
-        "/api/v1/review",
-        {"card_id": card["id"], "rating": 4, "review_id": "a-fresh-review-id"},
-    )
+    rated = submit(logged_in, card["id"], card["review_id"]).get_json()
+    due = datetime.fromisoformat(rated["due"]).astimezone(UTC)
+    response = submit(logged_in, card["id"], "a-fresh-review-id", rating=3)
     assert response.status_code == 409
+    assert response.get_json() == {
+        "error": {
+            "code": "conflict",
+            "message": f"This card is not due yet (next due {due:%Y-%m-%d %H:%M} UTC).",
+        }
+    }
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 1
+
+
+@pytest.mark.parametrize("retired", [False, True])
+def test_rating_an_unknown_card_is_a_404(app, logged_in, starter, retired):
+    key = "starter:note:shell:ls" if retired else "starter:note:shell:nothing"
+    if retired:
+        with app.app_context():
+            db.session.scalars(select(Card).filter_by(key=key)).one().retired = True
+            db.session.commit()
+    response = submit(logged_in, key, "abcdefgh12")
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "error": {"code": "not_found", "message": "There is no such card to rate."}
+    }
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 0
 
 
 def test_undo_returns_the_card(logged_in, starter):

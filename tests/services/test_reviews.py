@@ -4,13 +4,15 @@ from datetime import timedelta
 
 import pytest
 from fsrs import State
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 
+from study import srs
 from study.errors import Conflict, Invalid, NotFound
 from study.extensions import db
-from study.models import Card, CardState, ReviewLog, User
+from study.models import Card, CardState, ReviewLog, Topic, User
 from study.services import queue, reviews, tally
 from tests.conftest import at
+from tests.team_helpers import add_user
 
 NOW = at(2026, 3, 10, 12, 0)
 
@@ -243,22 +245,108 @@ def review_step(learner, card, review_id, now):
     return queue.due_card(db.session, learner, following, now)
 
 
-def test_a_review_step_runs_a_small_constant_number_of_statements(learner):
-    shown = queue.due_card(db.session, learner, next_card(learner), NOW)
-    card_id, review_id, user_id = shown.card.id, shown.review_id, learner.id
-    sizes = []
-    for minutes in (1, 2, 3, 4):
-        db.session.remove()  # each step is a new request with a fresh session
+def statements_per_step(user_id, steps=4, now=NOW):
+    """Rate the cards shown one after another, each step in a fresh session as
+    a request has; return the statements each step ran."""
+    learner = db.session.get(User, user_id)
+    shown = queue.due_card(db.session, learner, next_card(learner, now), now)
+    card_id, review_id = shown.card.id, shown.review_id
+    ran = []
+    for minutes in range(1, steps + 1):
+        db.session.remove()
         learner, card = db.session.get(User, user_id), db.session.get(Card, card_id)
         statements, stop = count_statements(db.engine)
-        moment = NOW + timedelta(minutes=minutes)
+        moment = now + timedelta(minutes=minutes)
         shown = review_step(learner, card, review_id, moment)
         stop()
-        sizes.append(len(statements))
+        ran.append(statements)
         card_id, review_id = shown.card.id, shown.review_id
+    db.session.remove()
+    return ran
+
+
+def test_a_review_step_runs_a_small_constant_number_of_statements(learner):
+    ran = statements_per_step(learner.id)
+    sizes = [len(statements) for statements in ran]
     # The first step of the day counts the day's cards; later ones adjust that.
     assert sizes[0] > sizes[1] == sizes[2] == sizes[3]
-    assert sizes[1] <= 11, "\n".join(statements)
+    assert sizes[1] <= 11, "\n".join(ran[1])
+
+
+def add_long_history(user_id, cards=2000, ratings_each=2, now=NOW):
+    """Give a learner a long past: thousands of cards studied before today and
+    rated a few times each, none due today (bulk inserts, well under a second)."""
+    topic_id = db.session.scalar(
+        select(Topic.id).where(Topic.pack_id == "starter", Topic.slug == "extras")
+    )
+    connection = db.session.connection()
+    connection.execute(
+        insert(Card),
+        [
+            {
+                "key": f"starter:history:{n}",
+                "pack_id": "starter",
+                "topic_id": topic_id,
+                "kind": "qa",
+                "front": f"Question {n}",
+                "back": f"Answer {n}",
+                "position": 10_000 + n,
+            }
+            for n in range(cards)
+        ],
+    )
+    card_ids = db.session.scalars(
+        select(Card.id).where(Card.key.like("starter:history:%")).order_by(Card.id)
+    ).all()
+    states, logs = [], []
+    for n, card_id in enumerate(card_ids):
+        last = now - timedelta(days=1 + n % 300, hours=n % 7)
+        due = now + timedelta(days=2 + n % 60)
+        memory = srs.Memory(int(State.Review), None, 30.0, 5.0, due, last)
+        states.append(
+            {
+                "user_id": user_id,
+                "card_id": card_id,
+                "state": memory.state,
+                "step": None,
+                "stability": memory.stability,
+                "difficulty": memory.difficulty,
+                "due": memory.due,
+                "last_review": last,
+                "reps": ratings_each,
+                "lapses": 0,
+            }
+        )
+        for i in range(ratings_each):
+            logs.append(
+                {
+                    "user_id": user_id,
+                    "card_id": card_id,
+                    "review_id": f"history-{n}-{i}",
+                    "rating": 3,
+                    "reviewed_at": last - timedelta(days=30 * i),
+                    "duration_ms": 4000,
+                    "previous_state": int(State.Review),
+                    "state_before": memory.to_json(),
+                    "state_after": memory.to_json(),
+                }
+            )
+    connection.execute(insert(CardState), states)
+    connection.execute(insert(ReviewLog), logs)
+    db.session.commit()
+    return len(states), len(logs)
+
+
+def test_the_statements_of_a_review_step_do_not_grow_with_the_history(learner):
+    beginner_sizes = [len(s) for s in statements_per_step(learner.id)]
+    veteran = add_user("veteran@example.com", "Vera Veteran").id
+    assert add_long_history(veteran) == (2000, 4000)
+    veteran_steps = statements_per_step(veteran)
+    assert [len(s) for s in veteran_steps] == beginner_sizes, "\n".join(
+        veteran_steps[0]
+    )
+    rated = select(func.count()).where(ReviewLog.reviewed_at >= NOW)
+    assert db.session.scalar(rated.where(ReviewLog.user_id == veteran)) == 4
 
 
 def test_the_default_scope_follows_the_study_choices(learner):

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from study.extensions import db
-from study.models import User
+from study.models import CardState, User
 from tests.conftest import PASSWORD, at, make_user
 from tests.progress_data import add_attempt, add_review, set_state
 
@@ -235,3 +235,36 @@ def test_import_refuses_a_file_over_the_limit(app, logged_in, starter):
         app.config.pop("PROGRESS_IMPORT_MAX_BYTES")
     assert small_enough.status_code == 400  # read, then refused as not a backup
     assert too_big.status_code == 413 and huge.status_code == 413
+
+
+def test_the_card_page_shows_the_due_time_in_the_learners_zone_and_the_recall(
+    app, logged_in, starter
+):
+    from study import srs
+    from study.services.queue import to_memory
+
+    now = at(2026, 3, 6, 12, 0)  # New York is on EST now, on EDT from 8 March
+
+    def seed(user):
+        user.timezone = "America/New_York"
+        last = at(2026, 3, 1, 12, 0)
+        set_state(user, LS, stability=10, interval_days=10, last_review=last)
+
+    with_user(app, seed)
+    app.config["FIXED_NOW"] = lambda: now
+    try:
+        page = logged_in.get(f"/progress/cards/{LS}").get_data(as_text=True)
+    finally:
+        app.config.pop("FIXED_NOW")
+    with app.app_context():
+        state = db.session.scalars(db.select(CardState)).one()
+        recall = srs.retrievability(to_memory(state), now)
+    assert state.due == at(2026, 3, 11, 12, 0)
+    facts = re.search(r'id="card-facts">(.*?)</dl>', page, re.S).group(1)
+    assert (
+        '<dt>Due</dt><dd><time datetime="2026-03-11T12:00:00+00:00">'
+        "Wed 11 Mar 2026, 08:00 EDT</time></dd>"
+    ) in facts
+    assert "<dt>Last review</dt><dd>Sun 01 Mar 2026, 07:00 EST</dd>" in facts
+    assert 0.5 < recall < 1  # five of its ten days of stability have passed
+    assert f'data-fact="recall">{recall * 100:.0f}%<' in facts

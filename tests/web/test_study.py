@@ -1,6 +1,7 @@
 """The study page without JavaScript: show, reveal, rate, undo, all done."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -162,3 +163,66 @@ def test_card_links_to_its_note(logged_in, starter):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def rate_first_card(logged_in, rating: str) -> dict:
+    """Rate the first card shown through the form; return the form sent."""
+    page = logged_in.get("/study").get_data(as_text=True)
+    form = {**card_form(page), "rating": rating, "duration_ms": "900"}
+    logged_in.refresh_token("/study")
+    assert logged_in.form("/study/review", form).status_code == 302
+    return form
+
+
+def count_ratings(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(ReviewLog))
+
+
+def test_rating_a_card_that_is_not_due_is_refused_with_a_409_page(
+    app, logged_in, starter, pinned
+):
+    from study.models import CardState
+
+    form = rate_first_card(logged_in, "4")  # Easy: due again in days
+    with app.app_context():
+        due = db.session.scalars(select(CardState.due)).one()
+    again = {**form, "review_id": "a-fresh-review-id", "rating": "3"}
+    response = logged_in.form("/study/review", again)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "That rating was not recorded" in page
+    expected = f"This card is not due yet (next due {due:%Y-%m-%d %H:%M} UTC)."
+    assert expected in page
+    assert due > LATER + timedelta(days=1)
+    assert 'href="/study">Go to the next card' in page
+    assert count_ratings(app) == 1
+
+
+def test_a_learning_card_due_within_minutes_may_be_rated_again(
+    app, logged_in, starter, pinned
+):
+    form = rate_first_card(logged_in, "3")  # Good: due again in 10 minutes
+    again = {**form, "review_id": "a-fresh-review-id"}
+    assert logged_in.form("/study/review", again).status_code == 302
+    assert count_ratings(app) == 2
+
+
+@pytest.mark.parametrize("retired", [False, True])
+def test_rating_a_card_that_does_not_exist_is_a_404(app, logged_in, starter, retired):
+    from study.models import Card
+
+    key = "starter:note:shell:ls" if retired else "starter:note:shell:nothing"
+    if retired:
+        with app.app_context():
+            db.session.scalars(select(Card).filter_by(key=key)).one().retired = True
+            db.session.commit()
+    logged_in.refresh_token("/study")
+    response = logged_in.form(
+        "/study/review", {"card": key, "review_id": "abcdefgh12", "rating": "3"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "We could not find that page" in page
+    assert "There is no such card to rate." in page
+    assert count_ratings(app) == 0

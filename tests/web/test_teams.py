@@ -102,6 +102,49 @@ def test_create_team_refuses_a_bad_name(logged_in, name):
     assert 'role="alert"' in text(response)
 
 
+ALL_TEAMS = re.compile(r'id="all-teams-heading">.*?</section>', re.S)
+TEAM_ROW = re.compile(
+    r'<tr><th scope="row" class="wide"><a href="/teams/(\d+)">([^<]+)</a></th>'
+    r'<td data-label="Members">(\d+)</td><td data-label="Your role">([^<]+)</td>'
+)
+
+
+@pytest.fixture
+def other_teams(app, crew):
+    """Besides the crew: a site admin with a team of their own, and Otto's team."""
+    with app.app_context():
+        admin = add_user("ada@example.com", "Ada Admin", is_admin=True)
+        corner = teams.create_team(db.session, admin, "Admin corner", NOW)
+        otto = db.session.get(User, crew["outsider"])
+        night = teams.create_team(db.session, otto, "Night shift", NOW)
+        ids = {"admin": admin.id, "corner": corner.id, "night": night.id}
+        db.session.remove()
+    return ids
+
+
+def test_a_site_admin_sees_every_team_on_the_teams_page(app, crew, other_teams):
+    page = text(as_user(app, other_teams["admin"]).get("/teams"))
+    mine = re.search(r'id="my-teams-heading">.*?</section>', page, re.S).group(0)
+    assert "Admin corner" in mine and "Night shift" not in mine
+    rows = TEAM_ROW.findall(ALL_TEAMS.search(page).group(0))
+    assert rows == [
+        (str(other_teams["corner"]), "Admin corner", "1", "manager"),
+        (str(other_teams["night"]), "Night shift", "1", "—"),
+        (str(crew["team"]), "Platform crew", "3", "—"),
+    ]
+
+
+def test_the_list_of_every_team_is_for_site_admins_only(app, crew, other_teams):
+    mia = as_user(app, crew["manager"])
+    page = text(mia.get("/teams"))
+    assert "Platform crew" in page
+    assert ALL_TEAMS.search(page) is None and "(site admin)" not in page
+    assert "Night shift" not in page and "Admin corner" not in page
+    assert mia.get(f"/teams/{other_teams['night']}").status_code == 404
+    admin = as_user(app, other_teams["admin"])
+    assert admin.get(f"/teams/{other_teams['night']}").status_code == 200
+
+
 def test_invite_link_round_trip(app, crew):
     manager = as_user(app, crew["manager"])
     manager.refresh_token(f"/teams/{crew['team']}")
