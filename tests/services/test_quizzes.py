@@ -214,7 +214,10 @@ def test_history_and_weak_topic_drill(learner):
             db.session, learner, attempt.id, item.position, right_answer(item), NOW
         )
     quizzes.submit_quiz(db.session, learner, attempt.id, NOW)
-    records = {r.topic: r for r in quiz_history.topic_records(db.session, learner)}
-    assert records["basics"].best == 0 and records["extras"].last == 100
+    records = {
+        (r.pack_id, r.topic): r for r in quiz_history.topic_records(db.session, learner)
+    }
+    assert records["starter", "basics"].best == 0
+    assert records["starter", "extras"].last == 100
     drill = start(learner, mode="drill", count=5)
     assert drill.topics[0] == "basics"

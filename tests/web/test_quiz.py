@@ -7,6 +7,7 @@ from sqlalchemy import select
 from study.extensions import db
 from study.models import AttemptItem, QuizAttempt
 from study.quiz import present as presenting
+from tests.services.test_quiz_history import import_starter_copy
 
 
 def start(client, **fields):
@@ -320,3 +321,21 @@ def test_domc_page_moves_on_from_an_undecided_question(app, logged_in, starter):
             select(AttemptItem).where(AttemptItem.position == position)
         ).one()
         assert item.answer is None and not item.locked
+
+
+def test_scores_by_topic_are_shown_per_pack(app, logged_in, starter, tmp_path):
+    with app.app_context():
+        import_starter_copy(tmp_path, "second", "Second deck")
+        db.session.remove()
+    for pack in ("starter", "second"):
+        start(logged_in, pack=pack, topics="basics")
+        with app.app_context():
+            attempt_id = db.session.scalar(
+                select(QuizAttempt.id).where(QuizAttempt.status == "open")
+            )
+        logged_in.form(f"/quiz/{attempt_id}/submit")
+    page = logged_in.get("/quiz").get_data(as_text=True)
+    scores = page.split('id="topic-scores"', 1)[1].split("</section>", 1)[0]
+    tables = re.findall(r'<h3 id="topic-scores-(\w+)">([^<]+)</h3>', scores)
+    assert tables == [("second", "Second deck"), ("starter", "Starter deck")]
+    assert scores.count("<td>Basics</td>") == 2
