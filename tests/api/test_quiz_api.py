@@ -10,6 +10,7 @@ import yaml
 from study.config import PROJECT_ROOT
 from study.extensions import db
 from study.models import QuizAttempt
+from tests.quiz_answers import right_answer
 
 
 def test_start_returns_questions_without_answers(logged_in, starter):
@@ -110,20 +111,6 @@ def _items(app, attempt_id: int) -> dict:
     return found
 
 
-def _right(kind: str, shown: dict, key: dict):
-    """Return the right answer to a question, from its hidden key."""
-    if kind == "single":
-        return key["correct"][0]
-    if kind == "multiple":
-        return key["correct"]
-    if kind == "truefalse":
-        return "true" if key["truth"] else "false"
-    if kind == "typed":
-        return key["answers"][0]
-    by_text = {r["text"]: r["id"] for r in shown["right"]}
-    return {left: by_text[text] for left, text in key["pairs"].items()}
-
-
 def _wrong(kind: str, shown: dict, key: dict):
     """Return a well-formed wrong answer to a question."""
     if kind in ("single", "multiple"):
@@ -133,7 +120,7 @@ def _wrong(kind: str, shown: dict, key: dict):
         return "false" if key["truth"] else "true"
     if kind == "typed":
         return "no such thing"
-    right = _right(kind, shown, key)
+    right = right_answer(kind, shown, key)
     first, second = list(right)[:2]
     return {first: right[second], second: right[first]}
 
@@ -143,7 +130,7 @@ def test_answers_sent_with_submit_are_graded(app, logged_in, starter):
         "POST", "/api/v1/quizzes", {"pack": "starter", "mode": "practice", "count": 5}
     ).get_json()["attempt_id"]
     items = _items(app, attempt)
-    answers = {"1": _right(*items[1]), "2": _wrong(*items[2])}
+    answers = {"1": right_answer(*items[1]), "2": _wrong(*items[2])}
     result = logged_in.api(
         "POST", f"/api/v1/quizzes/{attempt}/submit", {"answers": answers}
     ).get_json()

@@ -15,6 +15,7 @@ from study.packs.importer import import_packs
 from study.services import progress, quiz_history, quizzes
 from study.services.quizzes import QuizRequest
 from tests.conftest import STARTER, at
+from tests.quiz_answers import right_answer_to
 
 NOW = at(2026, 3, 10, 12, 0)
 SECOND = "second"
@@ -45,23 +46,9 @@ def take_quiz(learner, pack: str, topic: str, *, right: bool):
     )
     for item in attempt.items if right else ():
         quizzes.save_answer(
-            db.session, learner, attempt.id, item.position, right_answer(item), NOW
+            db.session, learner, attempt.id, item.position, right_answer_to(item), NOW
         )
     return quizzes.submit_quiz(db.session, learner, attempt.id, NOW)
-
-
-def right_answer(item):
-    kind, shown, key = item.question.kind, item.shown, item.key
-    if kind == "single":
-        return key["correct"][0]
-    if kind == "multiple":
-        return key["correct"]
-    if kind == "truefalse":
-        return "true" if key["truth"] else "false"
-    if kind == "typed":
-        return key["answers"][0]
-    by_text = {r["text"]: r["id"] for r in shown["right"]}
-    return {left: by_text[text] for left, text in key["pairs"].items()}
 
 
 def test_topic_records_keep_a_shared_slug_apart_per_pack(learner):

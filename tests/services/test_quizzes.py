@@ -12,6 +12,7 @@ from study.models import Card, CardState, QuizAttempt, ReviewLog, User
 from study.services import quiz_history, quizzes
 from study.services.quizzes import QuizRequest
 from tests.conftest import at, make_user
+from tests.quiz_answers import right_answer_to
 
 NOW = at(2026, 3, 10, 12, 0)
 
@@ -24,20 +25,6 @@ def learner(ctx, starter, user):
 def start(learner, now=NOW, **kwargs):
     request = QuizRequest(pack="starter", **{"count": 5, **kwargs})
     return quizzes.start_quiz(db.session, learner, request, now, rng=random.Random(7))
-
-
-def right_answer(item):
-    kind, shown, key = item.question.kind, item.shown, item.key
-    if kind == "single":
-        return key["correct"][0]
-    if kind == "multiple":
-        return key["correct"]
-    if kind == "truefalse":
-        return "true" if key["truth"] else "false"
-    if kind == "typed":
-        return key["answers"][0]
-    by_text = {r["text"]: r["id"] for r in shown["right"]}
-    return {left: by_text[text] for left, text in key["pairs"].items()}
 
 
 def test_practice_quiz_spreads_over_topics(learner):
@@ -77,7 +64,7 @@ def test_all_right_scores_100_and_per_topic(learner):
     attempt = start(learner, count=10)
     for item in attempt.items:
         quizzes.save_answer(
-            db.session, learner, attempt.id, item.position, right_answer(item), NOW
+            db.session, learner, attempt.id, item.position, right_answer_to(item), NOW
         )
     done = quizzes.submit_quiz(
         db.session, learner, attempt.id, NOW + timedelta(minutes=3)
@@ -127,11 +114,11 @@ def test_mock_exam_uses_pack_settings_and_weights(learner):
 def test_exam_time_limit_is_enforced_on_the_server(learner):
     exam = start(learner, mode="exam")
     first = exam.items[0]
-    quizzes.save_answer(db.session, learner, exam.id, 1, right_answer(first), NOW)
+    quizzes.save_answer(db.session, learner, exam.id, 1, right_answer_to(first), NOW)
     late = exam.deadline + timedelta(seconds=30)
     with pytest.raises(Conflict, match="Time ran out"):
         quizzes.save_answer(
-            db.session, learner, exam.id, 2, right_answer(exam.items[1]), late
+            db.session, learner, exam.id, 2, right_answer_to(exam.items[1]), late
         )
     db.session.expire_all()
     graded = db.session.get(QuizAttempt, exam.id)
@@ -151,7 +138,7 @@ def test_an_expired_open_attempt_is_closed_when_the_next_quiz_starts(learner):
 def test_immediate_feedback_locks_the_question(learner):
     attempt = start(learner, feedback="each")
     item = attempt.items[0]
-    quizzes.save_answer(db.session, learner, attempt.id, 1, right_answer(item), NOW)
+    quizzes.save_answer(db.session, learner, attempt.id, 1, right_answer_to(item), NOW)
     checked = quizzes.check_now(db.session, learner, attempt.id, 1, NOW)
     assert checked.locked and checked.correct
     with pytest.raises(Conflict):
@@ -211,7 +198,7 @@ def test_history_and_weak_topic_drill(learner):
     attempt = start(learner, topics=("extras",), count=5)
     for item in attempt.items:
         quizzes.save_answer(
-            db.session, learner, attempt.id, item.position, right_answer(item), NOW
+            db.session, learner, attempt.id, item.position, right_answer_to(item), NOW
         )
     quizzes.submit_quiz(db.session, learner, attempt.id, NOW)
     records = {

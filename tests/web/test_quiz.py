@@ -7,6 +7,7 @@ from sqlalchemy import select
 from study.extensions import db
 from study.models import AttemptItem, QuizAttempt
 from study.quiz import present as presenting
+from tests.quiz_answers import right_answer
 from tests.services.test_quiz_history import import_starter_copy
 
 
@@ -104,20 +105,6 @@ def test_history_lists_attempts(app, logged_in, starter):
     page = logged_in.get("/quiz").get_data(as_text=True)
     assert "Your attempts" in page and f"/quiz/{attempt_id}/review" in page
     assert "Your scores by topic" in page
-
-
-def right_answer(kind, shown, key):
-    """Return the right answer to a question, from its hidden key."""
-    if kind == "single":
-        return key["correct"][0]
-    if kind == "multiple":
-        return key["correct"]
-    if kind == "truefalse":
-        return "true" if key["truth"] else "false"
-    if kind == "typed":
-        return key["answers"][0]
-    by_text = {r["text"]: r["id"] for r in shown["right"]}
-    return {left: by_text[text] for left, text in key["pairs"].items()}
 
 
 def wrong_answer(kind, shown, key):
