@@ -73,7 +73,9 @@
     }
 
     let timer = null;
+    let retry = null;
     async function save() {
+      clearTimeout(retry);
       state.textContent = "Saving…";
       try {
         const response = await fetch(root.dataset.saveUrl, {
@@ -82,13 +84,20 @@
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
           body: JSON.stringify({ answer: currentAnswer() }),
         });
+        retry = null;
         const body = await response.json();
         state.textContent = response.ok ? "Answer saved." : body.error.message;
         if (response.status === 409) window.location.reload();
       } catch (error) {
-        state.textContent = "Not saved: no connection. It will be saved when you move on.";
+        // Keep trying: as soon as the connection is back the answer is saved,
+        // so a dropped connection loses nothing even if the learner waits.
+        state.textContent = "Not saved yet: no connection. Retrying…";
+        retry = setTimeout(save, 3000);
       }
     }
+    window.addEventListener("online", () => {
+      if (retry !== null) save();
+    });
 
     if (form && !form.querySelector("fieldset[disabled], input[disabled]")) {
       form.addEventListener("change", save);

@@ -12,6 +12,14 @@ pytestmark = pytest.mark.browser
 
 
 def answer_current(page) -> str:
+    """Give some answer to the question on screen and wait until it is saved;
+    return a part of it the review page shows as given."""
+    given = give_answer(page)
+    expect(page.locator("#save-state")).to_have_text("Answer saved.")
+    return given
+
+
+def give_answer(page) -> str:
     """Give some answer to the question on screen, with the keyboard where
     possible; return a part of it the review page shows as given."""
     kind = page.locator("#quiz").get_attribute("data-kind")
@@ -28,7 +36,6 @@ def answer_current(page) -> str:
         first = page.locator("fieldset.matching select").first
         given = first.evaluate("s => s.options[s.selectedIndex].text")
     page.locator("#prompt").click()
-    expect(page.locator("#save-state")).to_have_text("Answer saved.")
     return given.strip()
 
 
@@ -50,6 +57,24 @@ def test_practice_quiz_and_review(page, live_server):
     expect(page.locator("#score")).to_be_visible()
     expect(page.locator(".review-list > li")).to_have_count(5)
     shot(page, "22-quiz-review")
+
+
+def test_an_answer_given_offline_is_saved_when_the_connection_returns(
+    page, live_server
+):
+    register(page, live_server, "offline@example.com")
+    page.goto(f"{live_server}/quiz")
+    page.click("#practice-form button[type=submit]")
+    expect(page.locator("#quiz-position")).to_have_text("1")
+    page.context.set_offline(True)
+    give_answer(page)
+    expect(page.locator("#save-state")).to_have_text(
+        "Not saved yet: no connection. Retrying…"
+    )
+    page.context.set_offline(False)
+    expect(page.locator("#save-state")).to_have_text("Answer saved.", timeout=8000)
+    page.reload()
+    expect(page.locator(".question-map a.answered")).to_have_count(1)
 
 
 def test_mock_exam_survives_reload_and_times_out(page, live_server):
