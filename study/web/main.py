@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from study.extensions import db
 from study.models import Card, Pack, ReviewLog
 from study.services import progress, queue, tally, team_progress
+from study.services.next_study import next_study
 from study.web.clock import now
-from study.web.study import next_study
 
 bp = Blueprint("main", __name__)
 
@@ -32,7 +32,7 @@ def home():
     day, counts = tally.day_and_counts(db.session, current_user, scope, moment)
     upcoming = None
     if counts.total == 0:
-        upcoming = next_study(current_user, scope, day, moment)
+        upcoming = next_study(db.session, current_user, scope, day, moment)
     first_run = day.ratings == 0 and not _has_studied()
     streak = None
     if not first_run:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +11,7 @@ from study.errors import Conflict, Invalid
 from study.extensions import db
 from study.models import Card, CardState, Pack
 from study.services import choices, queue, reviews, tally
+from study.services.next_study import next_study
 from study.web.clock import now
 from study.web.forms import ButtonForm, RatingForm
 
@@ -48,30 +46,6 @@ def session_state(card_key: str | None = None) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class NextStudy:
-    """When studying can go on once nothing is left to show."""
-
-    due: datetime | None  # when the next card falls due, if that is known
-    held_back: int  # reviews due today that today's review limit holds back
-    limit: int  # the learner's maximum reviews per day
-    next_day: datetime  # when the next study day (and a fresh limit) starts
-
-
-def next_study(user, scope: queue.Scope, day: queue.Today, moment) -> NextStudy:
-    """Say when the learner can study again, for the all-done and home pages."""
-    held_back = 0
-    if day.reviews_done >= user.max_reviews_per_day:
-        held_back = queue.due_today(db.session, user, scope, day, new_cap=0).review
-    due = queue.next_review_at(db.session, user, scope, day)
-    if due is not None and (due <= moment or (held_back and due >= day.end)):
-        # Nothing to say of a card already due ("due yesterday" reads like a
-        # bug), nor of one due after the held-back reviews come back: the
-        # page says when the next study day starts instead.
-        due = None
-    return NextStudy(due, held_back, user.max_reviews_per_day, day.end)
-
-
 def _requested_card(card_key, user, moment, day):
     """Return the card asked for by key (after undo) if it may be rated now."""
     if not card_key:
@@ -95,7 +69,9 @@ def show():
         abort(404, "There is no such pack.")
     state = session_state(request.args.get("card"))
     if state["due"] is None:
-        later = next_study(current_user, state["scope"], state["day"], state["now"])
+        later = next_study(
+            db.session, current_user, state["scope"], state["day"], state["now"]
+        )
         return render_template(
             "study/done.html",
             next_study=later,
