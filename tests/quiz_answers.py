@@ -1,4 +1,4 @@
-"""The right answer to a quiz question, read from its hidden key (tests only)."""
+"""Right and wrong answers to a quiz question, read from its hidden key (tests only)."""
 
 
 def right_answer(kind: str, shown: dict, key: dict):
@@ -18,3 +18,17 @@ def right_answer(kind: str, shown: dict, key: dict):
 def right_answer_to(item):
     """Return the right answer to one question of an attempt."""
     return right_answer(item.question.kind, item.shown, item.key)
+
+
+def wrong_answer(kind: str, shown: dict, key: dict):
+    """Return a well-formed answer that gets the question wrong."""
+    if kind in ("single", "multiple"):
+        wrong = next(o["id"] for o in shown["options"] if o["id"] not in key["correct"])
+        return wrong if kind == "single" else [wrong]
+    if kind == "truefalse":
+        return "false" if key["truth"] else "true"
+    if kind == "typed":
+        return "no such thing"
+    right = right_answer(kind, shown, key)
+    first, second = list(right)[:2]
+    return {**right, first: right[second], second: right[first]}

@@ -10,7 +10,7 @@ import yaml
 from study.config import PROJECT_ROOT
 from study.extensions import db
 from study.models import QuizAttempt
-from tests.quiz_answers import right_answer
+from tests.quiz_answers import right_answer, wrong_answer
 
 
 def test_start_returns_questions_without_answers(logged_in, starter):
@@ -111,26 +111,12 @@ def _items(app, attempt_id: int) -> dict:
     return found
 
 
-def _wrong(kind: str, shown: dict, key: dict):
-    """Return a well-formed wrong answer to a question."""
-    if kind in ("single", "multiple"):
-        wrong = next(o["id"] for o in shown["options"] if o["id"] not in key["correct"])
-        return wrong if kind == "single" else [wrong]
-    if kind == "truefalse":
-        return "false" if key["truth"] else "true"
-    if kind == "typed":
-        return "no such thing"
-    right = right_answer(kind, shown, key)
-    first, second = list(right)[:2]
-    return {first: right[second], second: right[first]}
-
-
 def test_answers_sent_with_submit_are_graded(app, logged_in, starter):
     attempt = logged_in.api(
         "POST", "/api/v1/quizzes", {"pack": "starter", "mode": "practice", "count": 5}
     ).get_json()["attempt_id"]
     items = _items(app, attempt)
-    answers = {"1": right_answer(*items[1]), "2": _wrong(*items[2])}
+    answers = {"1": right_answer(*items[1]), "2": wrong_answer(*items[2])}
     result = logged_in.api(
         "POST", f"/api/v1/quizzes/{attempt}/submit", {"answers": answers}
     ).get_json()

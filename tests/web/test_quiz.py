@@ -7,7 +7,7 @@ from sqlalchemy import select
 from study.extensions import db
 from study.models import AttemptItem, QuizAttempt
 from study.quiz import present as presenting
-from tests.quiz_answers import right_answer
+from tests.quiz_answers import right_answer, wrong_answer
 from tests.services.test_quiz_history import import_starter_copy
 
 
@@ -105,20 +105,6 @@ def test_history_lists_attempts(app, logged_in, starter):
     page = logged_in.get("/quiz").get_data(as_text=True)
     assert "Your attempts" in page and f"/quiz/{attempt_id}/review" in page
     assert "Your scores by topic" in page
-
-
-def wrong_answer(kind, shown, key):
-    """Return a well-formed wrong answer to a question."""
-    if kind in ("single", "multiple"):
-        wrong = next(o["id"] for o in shown["options"] if o["id"] not in key["correct"])
-        return wrong if kind == "single" else [wrong]
-    if kind == "truefalse":
-        return "false" if key["truth"] else "true"
-    if kind == "typed":
-        return "no such thing"
-    right = right_answer(kind, shown, key)
-    first, second = list(right)[:2]
-    return {**right, first: right[second], second: right[first]}
 
 
 def form_fields(kind, answer) -> dict:
