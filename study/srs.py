@@ -5,7 +5,7 @@ Plain values in and out: no database, no Flask, and `now` is always passed in.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,10 +33,14 @@ class Memory:
 
     def to_json(self) -> dict:
         """Return a JSON-friendly dict (datetimes as ISO strings)."""
-        data = asdict(self)
-        data["due"] = self.due.isoformat()
-        data["last_review"] = self.last_review.isoformat() if self.last_review else None
-        return data
+        return {
+            "state": self.state,
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "due": self.due.isoformat(),
+            "last_review": self.last_review.isoformat() if self.last_review else None,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Memory:

@@ -30,8 +30,6 @@ def user_from_bearer_token(req):
         return None
     user = accounts.user_for_token(db.session, header[7:].strip(), now())
     if user is not None:
-        if db.session.dirty:  # last_used_at moved on
-            db.session.commit()
         g.api_token_auth = True
     return user
 

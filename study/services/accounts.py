@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -200,19 +200,34 @@ def live_api_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
+# Every API call looks its token up: one statement, built once.
+TOKENS = ApiToken.__table__
+TOKEN_OWNER = (
+    select(User, TOKENS.c.id.label("token_id"), TOKENS.c.last_used_at)
+    .join(TOKENS, TOKENS.c.user_id == User.id)
+    .where(
+        TOKENS.c.token_hash == bindparam("token_hash"), TOKENS.c.revoked_at.is_(None)
+    )
+)
+NOTE_USE = (
+    update(TOKENS)
+    .where(TOKENS.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("now"))
+)
+
+
 def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     """Return the owner of a live API token, noting when it was last used."""
     found = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _token_hash(token or ""))
+        TOKEN_OWNER, {"token_hash": _token_hash(token or "")}
     ).first()
-    if found is None or found.ApiToken.revoked_at is not None:
+    if found is None:
         return None
-    row = found.ApiToken
     # A minute's precision is enough, and spares each API call a write.
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-        row.last_used_at = now
+    last = found.last_used_at
+    if last is None or now - last >= LAST_USED_PRECISION:
+        session.execute(NOTE_USE, {"token_id": found.token_id, "now": now})
+        session.commit()
     return found.User
 
 

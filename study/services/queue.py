@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from fsrs import State
 from sqlalchemy import and_, bindparam, case, exists, func, or_, select
@@ -258,10 +259,13 @@ def _count_new(session: Session, user: User, scope: Scope, limit: int | None) ->
 
 @dataclass(frozen=True)
 class NextCard:
-    """The card to show next, with the learner's state of it (None while new)."""
+    """The card to show next, with the learner's state of it (a CardState or a
+    row of its columns; None while new) and, when the query brought it along,
+    how often the learner rated it."""
 
     card: Card
-    state: CardState | None
+    state: object | None
+    times_rated: int | None = None
 
 
 def next_due(
@@ -294,61 +298,113 @@ def next_card(
     if not scope.topic_ids:
         return None
     if left is None or left.learning:
-        learning = _first_due(
-            session,
-            user,
-            scope,
-            CardState.state.in_(LEARNING_STATES),
-            CardState.due <= now,
-        )
+        learning = _first_due(session, user, scope, LEARNING_STATES, now)
         if learning is not None:
             return learning
     if day.reviews_done < user.max_reviews_per_day and (left is None or left.review):
-        review = _first_due(
-            session,
-            user,
-            scope,
-            CardState.state == int(State.Review),
-            CardState.due < day.end,
-        )
+        review = _first_due(session, user, scope, REVIEW_STATES, day.end, before=True)
         if review is not None:
             return review
     if day.new_done < user.new_cards_per_day and (left is None or left.new):
-        new = session.scalar(
-            select(Card)
-            .options(WITH_NOTE_SLUG)
-            .where(_unstudied(user, scope))
-            .order_by(Card.position)
-            .limit(1)
-        )
-        if new is not None:
-            return NextCard(new, None)
+        row = session.execute(
+            _first_new(scope.note_id is not None), _params(user, scope)
+        ).first()
+        if row is not None:
+            return NextCard(row.Card, None, row.times_rated)
     # Nothing else to do: learn ahead, like Anki, rather than make the learner wait.
-    return _first_due(
-        session,
-        user,
-        scope,
-        CardState.state.in_(LEARNING_STATES),
-        CardState.due <= now + srs.LEARN_AHEAD,
+    return _first_due(session, user, scope, LEARNING_STATES, now + srs.LEARN_AHEAD)
+
+
+# The study loop's read, one statement per shape, built once: the card with its
+# note's slug (and, joined by the model, its topic), the learner's state as
+# plain columns, and how often the learner rated the card (for its review id).
+SHOWN_STATE = (
+    CardState.state,
+    CardState.step,
+    CardState.stability,
+    CardState.difficulty,
+    CardState.due,
+    CardState.last_review,
+)
+TIMES_RATED = (
+    select(func.count())
+    .where(ReviewLog.user_id == bindparam("user_id"), ReviewLog.card_id == Card.id)
+    .correlate(Card)
+    .scalar_subquery()
+    .label("times_rated")
+)
+REVIEW_STATES = (int(State.Review),)
+
+
+def _shown(query, with_note: bool):
+    query = query.options(WITH_NOTE_SLUG).where(
+        Card.retired.is_(False),
+        Card.topic_id.in_(bindparam("topic_ids", expanding=True)),
     )
+    return query.where(Card.note_id == bindparam("note_id")) if with_note else query
 
 
-def _first_due(
-    session: Session, user: User, scope: Scope, *conditions
-) -> NextCard | None:
-    row = session.execute(
-        select(Card, CardState)
-        .options(WITH_NOTE_SLUG)
+@cache
+def _first_due_query(with_note: bool, before: bool):
+    due = (
+        CardState.due < bindparam("until")
+        if before
+        else CardState.due <= bindparam("until")
+    )
+    query = (
+        select(Card, *SHOWN_STATE, TIMES_RATED)
         .join(CardState, Card.id == CardState.card_id)
         .where(
-            CardState.user_id == user.id,
-            *in_scope(scope),
-            *conditions,
+            CardState.user_id == bindparam("user_id"),
+            CardState.state.in_(bindparam("states", expanding=True)),
+            due,
         )
         .order_by(CardState.due)
         .limit(1)
+    )
+    return _shown(query, with_note)
+
+
+@cache
+def _first_new(with_note: bool):
+    studied = exists().where(
+        CardState.user_id == bindparam("user_id"), CardState.card_id == Card.id
+    )
+    query = (
+        select(Card, TIMES_RATED)
+        .where(Card.pack_id.in_(bindparam("pack_ids", expanding=True)), ~studied)
+        .order_by(Card.position)
+        .limit(1)
+    )
+    return _shown(query, with_note)
+
+
+def _params(user: User, scope: Scope, **more) -> dict:
+    return {
+        "user_id": user.id,
+        "topic_ids": list(scope.topic_ids),
+        "pack_ids": list(scope.pack_ids),
+        "note_id": scope.note_id,
+        **more,
+    }
+
+
+def _first_due(
+    session: Session,
+    user: User,
+    scope: Scope,
+    states: tuple[int, ...],
+    until: datetime,
+    before: bool = False,
+) -> NextCard | None:
+    """Return the earliest-due card in these states, due at or `before` until."""
+    query = _first_due_query(scope.note_id is not None, before)
+    row = session.execute(
+        query, _params(user, scope, states=list(states), until=until)
     ).first()
-    return NextCard(row.Card, row.CardState) if row else None
+    if row is None:
+        return None
+    return NextCard(row.Card, row, row.times_rated)
 
 
 def next_review_at(
@@ -399,18 +455,26 @@ RATINGS_OF_CARD = (
 )
 
 
-def review_id_for(session: Session, user: User, card: Card) -> str:
+def _times_rated(session: Session, user: User, card: Card) -> int:
+    found = session.connection().execute(
+        RATINGS_OF_CARD, {"user_id": user.id, "card_id": card.id}
+    )
+    return found.scalar()
+
+
+def review_id(user: User, card: Card, times_rated: int) -> str:
     """Return the review id for showing this card now.
 
     It is derived from how often the card was rated before, so two tabs showing
     the same card share one id and the second rating counts once.
     """
-    found = session.connection().execute(
-        RATINGS_OF_CARD, {"user_id": user.id, "card_id": card.id}
-    )
-    ratings = found.scalar()
-    seed = f"{user.id}:{card.id}:{ratings}".encode()
+    seed = f"{user.id}:{card.id}:{times_rated}".encode()
     return hashlib.sha256(seed).hexdigest()[:32]
+
+
+def review_id_for(session: Session, user: User, card: Card) -> str:
+    """Return the review id for showing this card now (counting its ratings)."""
+    return review_id(user, card, _times_rated(session, user, card))
 
 
 def due_card(
@@ -421,14 +485,17 @@ def due_card(
 ) -> DueCard:
     """Bundle a card with its memory state, review id and interval previews
     (a NextCard brings its state along, sparing a query)."""
+    times_rated = None
     if isinstance(card, NextCard):
-        card, state = card.card, card.state
+        card, state, times_rated = card.card, card.state, card.times_rated
         memory = to_memory(state) if state else None
     else:
         memory = memory_of(session, user, card)
+    if times_rated is None:
+        times_rated = _times_rated(session, user, card)
     return DueCard(
         card=card,
         memory=memory,
-        review_id=review_id_for(session, user, card),
+        review_id=review_id(user, card, times_rated),
         previews=srs.interval_previews(memory, now, user.desired_retention),
     )

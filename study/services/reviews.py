@@ -69,11 +69,13 @@ CARD_AND_STATE = (
         STATES.c.difficulty,
         STATES.c.due,
         STATES.c.last_review,
+        *tally.KEPT_SCOPE,
     )
     .outerjoin(
         STATES,
         and_(STATES.c.card_id == CARDS.c.id, STATES.c.user_id == bindparam("user_id")),
     )
+    .outerjoin(tally.TALLIES, tally.TALLIES.c.user_id == bindparam("user_id"))
     .where(CARDS.c.key == bindparam("key"))
 )
 ADD_LOG = insert(LOGS)
@@ -104,20 +106,20 @@ def record_review(
     check_rating(rating, review_id, duration_ms)
     lock_learner(session, user.id)
     connection = session.connection()
-    earlier = _earlier_review(connection, user, review_id)
-    if earlier is not None:
-        session.rollback()
-        return _repeat(earlier, card_key)
     card = connection.execute(
         CARD_AND_STATE, {"user_id": user.id, "key": card_key}
     ).first()
-    if card is None or card.retired:
-        session.rollback()
-        raise NotFound("There is no such card to rate.")
-    memory = to_memory(card) if card.studied_by is not None else None
+    memory = to_memory(card) if card and card.studied_by is not None else None
     day_end = srs.study_day_end(now, user.timezone)
-    if not srs.is_due(memory, now, day_end):
+    if card is None or card.retired or not srs.is_due(memory, now, day_end):
+        # A repeat of a rating already made lands here (its card has moved
+        # on): acknowledge it. The unique review id catches any other repeat.
+        earlier = _earlier_review(connection, user, review_id)
         session.rollback()
+        if earlier is not None:
+            return _repeat(earlier, card_key)
+        if card is None or card.retired:
+            raise NotFound("There is no such card to rate.")
         due = memory.due.strftime("%Y-%m-%d %H:%M UTC") if memory else ""
         raise Conflict(f"This card is not due yet (next due {due}).")
     after = srs.rate(memory, rating, now, user.desired_retention)
@@ -134,7 +136,9 @@ def record_review(
             after,
         )
         _save_state(connection, user, card.id, memory, after, rating)
-        tally.count_rating(connection, user, card, memory, after, now)
+        tally.count_rating(
+            connection, user, card, tally.kept_of(card), memory, after, now
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -10,6 +10,7 @@ counts again. The tally lives in the database, so every app server sees it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from fsrs import State
@@ -80,8 +81,11 @@ def _count_again(
 
 
 TALLIES = DayTally.__table__
-TALLY_SCOPE = select(TALLIES.c.day_start, TALLIES.c.topic_ids, TALLIES.c.note_id).where(
-    TALLIES.c.user_id == bindparam("user_id")
+# The kept tally's day and scope, as columns a rating's first query joins in.
+KEPT_SCOPE = (
+    TALLIES.c.day_start.label("tally_day_start"),
+    TALLIES.c.topic_ids.label("tally_topic_ids"),
+    TALLIES.c.note_id.label("tally_note_id"),
 )
 MOVE_TALLY = (
     update(TALLIES)
@@ -97,17 +101,34 @@ MOVE_TALLY = (
 )
 
 
+@dataclass(frozen=True)
+class KeptScope:
+    """The day and scope the learner's kept tally counts."""
+
+    day_start: datetime
+    topic_ids: list[int]
+    note_id: int | None
+
+
+def kept_of(row) -> KeptScope | None:
+    """Return the kept tally's scope from a row with the KEPT_SCOPE columns."""
+    if row.tally_day_start is None:
+        return None
+    return KeptScope(row.tally_day_start, row.tally_topic_ids, row.tally_note_id)
+
+
 def count_rating(
     connection: Connection,
     user: User,
     card,
+    kept: KeptScope | None,
     before: srs.Memory | None,
     after: srs.Memory,
     now: datetime,
 ) -> None:
-    """Move one rated card (a row with topic_id and note_id) through the tally,
-    inside the rating's transaction, which already holds the learner's lock."""
-    kept = connection.execute(TALLY_SCOPE, {"user_id": user.id}).first()
+    """Move one rated card (a row with topic_id and note_id) through the tally
+    kept for `kept`, inside the rating's transaction, which already holds the
+    learner's lock (so the kept scope read in it is current)."""
     if kept is None or kept.day_start != srs.study_day_start(now, user.timezone):
         return  # none, or a new study day: the next page counts again anyway
     end = srs.study_day_end(now, user.timezone)

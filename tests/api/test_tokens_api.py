@@ -52,3 +52,28 @@ def test_bad_names_and_unknown_fields_are_refused(logged_in):
         response = logged_in.api("POST", "/api/v1/tokens", payload)
         assert response.status_code == 400, payload
         assert response.get_json()["error"]["message"]
+
+
+def test_the_list_shows_when_each_token_was_last_used_to_the_minute(app, logged_in):
+    from datetime import UTC, datetime, timedelta
+
+    moment = [datetime(2026, 3, 2, 9, 0, tzinfo=UTC)]
+    app.config["FIXED_NOW"] = lambda: moment[0]
+    body = logged_in.api("POST", "/api/v1/tokens", {"name": "ci"}).get_json()
+    assert (
+        logged_in.get("/api/v1/tokens").get_json()["tokens"][0]["last_used_at"] is None
+    )
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    script = app.test_client()
+
+    def last_used_after_a_call_at(when):
+        moment[0] = when
+        assert script.get("/api/v1/settings", headers=headers).status_code == 200
+        return logged_in.get("/api/v1/tokens").get_json()["tokens"][0]["last_used_at"]
+
+    first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert last_used_after_a_call_at(first) == first.isoformat()
+    # Within the minute the stored time stays (each call is spared a write).
+    assert last_used_after_a_call_at(first + timedelta(seconds=50)) == first.isoformat()
+    later = first + timedelta(minutes=3)
+    assert last_used_after_a_call_at(later) == later.isoformat()

@@ -67,6 +67,7 @@ def test_a_due_card_retires_and_returns_with_its_history(ctx, user, tmp_path):
     assert returned.retired == 0 and returned.added == 0
     found, counts = study_view(user, now)
     assert found.card.key == STUDIED and found.card.id == card_id
-    assert (found.state.due, found.state.stability, found.state.reps) == studied
+    kept = db.session.get(CardState, (user, card_id))
+    assert (found.state.due, found.state.stability, kept.reps) == studied
     assert (counts.review, counts.new) == (1, 5)
     assert db.session.scalar(logged) == 1
