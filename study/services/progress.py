@@ -201,15 +201,7 @@ def card_memories(
     if not scope.topic_ids:
         return []
     rows = session.execute(
-        select(
-            Card.topic_id,
-            CardState.state,
-            CardState.step,
-            CardState.stability,
-            CardState.difficulty,
-            CardState.due,
-            CardState.last_review,
-        )
+        select(Card.topic_id, *queue.MEMORY_COLUMNS)
         .join(Card, Card.id == CardState.card_id)
         .where(CardState.user_id == user.id, *queue.in_scope(scope))
     ).all()

@@ -318,7 +318,8 @@ def next_card(
 # The study loop's read, one statement per shape, built once: the card with its
 # note's slug (and, joined by the model, its topic), the learner's state as
 # plain columns, and how often the learner rated the card (for its review id).
-SHOWN_STATE = (
+# The columns of a learner's state that `to_memory` reads.
+MEMORY_COLUMNS = (
     CardState.state,
     CardState.step,
     CardState.stability,
@@ -352,7 +353,7 @@ def _first_due_query(with_note: bool, before: bool):
         else CardState.due <= bindparam("until")
     )
     query = (
-        select(Card, *SHOWN_STATE, TIMES_RATED)
+        select(Card, *MEMORY_COLUMNS, TIMES_RATED)
         .join(CardState, Card.id == CardState.card_id)
         .where(
             CardState.user_id == bindparam("user_id"),
