@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from contextlib import ExitStack
+from datetime import UTC, datetime
 
 import requests
 
+from tests.conftest import zone_at_midday
 from tests.servers import (
     PASSWORD,
     app_env,
@@ -56,6 +58,13 @@ def test_two_servers_share_sessions_reviews_undo_and_rate_limits():
         assert log_in(browser, one, PASSWORD) == 302
         token = csrf_token(browser, f"{one}/")
         write = {"X-CSRFToken": token}
+        # The learner lives where it is midday, so the card rated below stays
+        # due today whenever the test runs (the servers' clock is the real one).
+        zone = zone_at_midday(datetime.now(UTC))
+        moved = browser.patch(
+            f"{one}/api/v1/settings", json={"timezone": zone}, headers=write, timeout=10
+        )
+        assert moved.status_code == 200, moved.text
 
         shown = browser.get(f"{two}/api/v1/review/next", timeout=10).json()
         card = shown["card"]

@@ -37,7 +37,7 @@ def test_progress_needs_credentials(client):
     assert response.get_json()["error"]["code"] == "unauthorized"
 
 
-def test_progress_returns_the_figures_and_they_change(logged_in, starter):
+def test_progress_returns_the_figures_and_they_change(logged_in, starter, midday):
     before = logged_in.get("/api/v1/progress").get_json()
     assert FIGURES <= set(before)
     assert before["reviews_today"] == 0 and before["new_left_today"] == 13

@@ -20,7 +20,7 @@ def test_next_returns_a_card_with_its_review_id_and_counts(logged_in, starter):
     assert body["counts"] == {"new": 13, "learning": 0, "review": 0}
 
 
-def test_submit_is_idempotent_by_review_id(app, logged_in, starter):
+def test_submit_is_idempotent_by_review_id(app, logged_in, starter, midday):
     card = logged_in.get("/api/v1/review/next").get_json()["card"]
     payload = {
         "card_id": card["id"],

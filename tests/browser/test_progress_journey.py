@@ -23,7 +23,7 @@ def study_cards(page, base: str, count: int) -> None:
         expect(page.locator("#card-front")).not_to_have_text(front)
 
 
-def test_dashboard_numbers_and_charts_follow_study(page, live_server):
+def test_dashboard_numbers_and_charts_follow_study(page, live_server, midday):
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(

@@ -54,7 +54,7 @@ def test_progress_pages_need_login(client, path):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_the_dashboard_shows_todays_numbers_and_they_move(logged_in, starter):
+def test_the_dashboard_shows_todays_numbers_and_they_move(logged_in, starter, midday):
     page = logged_in.get("/progress").get_data(as_text=True)
     assert 'href="/progress"' in page  # the navigation link
     assert stat(page, "reviews-today") == "0" and stat(page, "new-left") == "13"
