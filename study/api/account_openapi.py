@@ -10,6 +10,7 @@ from study.api.openapi_builders import (
     CREATED_ID,
     NOT_BLANK,
     SHARE,
+    all_required,
     body,
     closed,
     errors,
@@ -37,24 +38,7 @@ def _range(name: str) -> dict:
 
 SCHEMAS = {
     "Progress": closed(
-        obj(
-            [
-                "today",
-                "reviews_today",
-                "due_now",
-                "learning_due",
-                "reviews_due",
-                "new_left_today",
-                "streak_days",
-                "retention_7d",
-                "retention_30d",
-                "cards_by_state",
-                "topics",
-                "quiz_scores",
-                "reviews_per_day",
-                "calendar",
-                "forecast",
-            ],
+        all_required(
             today=text(format="date"),
             reviews_today=COUNT,
             due_now=COUNT,
@@ -65,8 +49,7 @@ SCHEMAS = {
             retention_7d=nullable(SHARE),
             retention_30d=nullable(SHARE),
             cards_by_state=closed(
-                obj(
-                    ["new", "learning", "young", "mature"],
+                all_required(
                     new=COUNT,
                     learning=COUNT,
                     young=COUNT,
@@ -77,15 +60,7 @@ SCHEMAS = {
             quiz_scores={
                 "type": "array",
                 "items": closed(
-                    obj(
-                        [
-                            "attempt_id",
-                            "pack",
-                            "mode",
-                            "submitted_at",
-                            "score",
-                            "passed",
-                        ],
+                    all_required(
                         attempt_id={"type": "integer"},
                         pack=text(),
                         mode={"enum": ["practice", "exam", "drill"]},
@@ -97,40 +72,22 @@ SCHEMAS = {
             },
             reviews_per_day={
                 "type": "array",
-                "items": closed(
-                    obj(["day", "reviews"], day=text(format="date"), reviews=COUNT)
-                ),
+                "items": closed(all_required(day=text(format="date"), reviews=COUNT)),
             },
             calendar={
                 "description": "The calendar's year: every study day with at "
                 "least one review, oldest first (days without one are left out).",
                 "type": "array",
-                "items": closed(
-                    obj(["day", "reviews"], day=text(format="date"), reviews=COUNT)
-                ),
+                "items": closed(all_required(day=text(format="date"), reviews=COUNT)),
             },
             forecast={
                 "type": "array",
-                "items": closed(
-                    obj(["day", "due"], day=text(format="date"), due=COUNT)
-                ),
+                "items": closed(all_required(day=text(format="date"), due=COUNT)),
             },
         )
     ),
     "TopicProgress": closed(
-        obj(
-            [
-                "id",
-                "pack",
-                "title",
-                "cards",
-                "studied",
-                "mastered",
-                "mastery",
-                "recall",
-                "latest_quiz",
-                "latest_exam",
-            ],
+        all_required(
             id=text(),
             pack=text(),
             title=text(),
@@ -143,15 +100,7 @@ SCHEMAS = {
             latest_exam=nullable({"type": "number", "minimum": 0, "maximum": 100}),
         )
     ),
-    "Settings": obj(
-        [
-            "email",
-            "display_name",
-            "timezone",
-            "desired_retention",
-            "new_cards_per_day",
-            "max_reviews_per_day",
-        ],
+    "Settings": all_required(
         email=text(),
         display_name=text(),
         timezone=text(),
@@ -170,8 +119,7 @@ SCHEMAS = {
             "display_name": text(pattern=NOT_BLANK, maxLength=80),
         },
     },
-    "Token": obj(
-        ["id", "name", "created_at", "last_used_at"],
+    "Token": all_required(
         id={"type": "integer"},
         name=text(),
         created_at=text(format="date-time"),
@@ -180,7 +128,7 @@ SCHEMAS = {
     "NewToken": {
         "allOf": [
             ref("Token"),
-            obj(["token"], token=text(description="Shown only in this response")),
+            all_required(token=text(description="Shown only in this response")),
         ]
     },
 }
@@ -215,7 +163,7 @@ PATHS = {
             {
                 **ok(
                     "The tokens (never their values)",
-                    obj(["tokens"], tokens={"type": "array", "items": ref("Token")}),
+                    all_required(tokens={"type": "array", "items": ref("Token")}),
                 ),
                 **errors(),
             },

@@ -15,8 +15,8 @@ from flask import Flask, current_app, jsonify
 from study.api import account_openapi, bp, quizzes_openapi, review_openapi
 from study.api.openapi_builders import (
     ERRORS,
+    all_required,
     json_content,
-    obj,
     ok,
     operation,
     ref,
@@ -24,9 +24,7 @@ from study.api.openapi_builders import (
 )
 
 SCHEMAS = {
-    "Error": obj(
-        ["error"], error=obj(["code", "message"], code=text(), message=text())
-    ),
+    "Error": all_required(error=all_required(code=text(), message=text())),
     **review_openapi.SCHEMAS,
     **quizzes_openapi.SCHEMAS,
     **account_openapi.SCHEMAS,

@@ -34,6 +34,11 @@ def obj(required: list[str], **properties) -> dict:
     return {"type": "object", "required": required, "properties": properties}
 
 
+def all_required(**properties) -> dict:
+    """Return an object schema with these properties, every one required."""
+    return obj(list(properties), **properties)
+
+
 def closed(schema: dict) -> dict:
     """Refuse properties the schema does not name (as the handlers do)."""
     return {**schema, "additionalProperties": False}

@@ -4,6 +4,7 @@ exams), added to the API's document by `study.api.openapi`."""
 from __future__ import annotations
 
 from study.api.openapi_builders import (
+    all_required,
     body,
     closed,
     errors,
@@ -37,16 +38,14 @@ SCHEMAS = {
         topic=text(),
         prompt_html=text(),
         answer={},
-        options={"type": "array", "items": obj(["id", "text"], id=text(), text=text())},
+        options={"type": "array", "items": all_required(id=text(), text=text())},
         domc=ref("DomcState"),
     ),
-    "DomcState": obj(
-        ["option", "decided", "done"],
-        option=nullable(obj(["id", "text"], id=text(), text=text())),
+    "DomcState": all_required(
+        option=nullable(all_required(id=text(), text=text())),
         decided={
             "type": "array",
-            "items": obj(
-                ["id", "text", "said_yes"],
+            "items": all_required(
                 id=text(),
                 text=text(),
                 said_yes={"type": "boolean"},
@@ -154,8 +153,7 @@ PATHS = {
             {
                 **ok(
                     "The answer was saved",
-                    obj(
-                        ["position", "saved", "answer"],
+                    all_required(
                         position={"type": "integer"},
                         saved={"const": True},
                         answer={},
@@ -180,8 +178,7 @@ PATHS = {
             parameters=[path_id("attempt_id"), path_id("position")],
             requestBody=body(
                 closed(
-                    obj(
-                        ["option", "says_yes"],
+                    all_required(
                         option=text(description="domc.option.id of the question"),
                         says_yes={
                             "type": "boolean",

@@ -4,6 +4,7 @@ API's document by `study.api.openapi`."""
 from __future__ import annotations
 
 from study.api.openapi_builders import (
+    all_required,
     body,
     closed,
     errors,
@@ -19,14 +20,12 @@ from study.api.openapi_builders import (
 from study.services.catalog import MAX_PAGE, MAX_PER_PAGE
 
 SCHEMAS = {
-    "Counts": obj(
-        ["new", "learning", "review"],
+    "Counts": all_required(
         new={"type": "integer", "minimum": 0},
         learning={"type": "integer", "minimum": 0},
         review={"type": "integer", "minimum": 0},
     ),
-    "Topic": obj(
-        ["id", "title", "cards", "questions"],
+    "Topic": all_required(
         id=text(),
         title=text(),
         cards={"type": "integer"},
@@ -53,8 +52,7 @@ SCHEMAS = {
         source=text(),
         note_url=nullable(text()),
     ),
-    "CardPage": obj(
-        ["pack", "topic", "page", "per_page", "total", "next_page", "cards"],
+    "CardPage": all_required(
         pack=text(),
         topic=nullable(text()),
         page={"type": "integer", "minimum": 1},
@@ -76,7 +74,7 @@ SCHEMAS = {
             ),
         ]
     },
-    "NextCard": obj(["card", "counts"], card=ref("DueCard"), counts=ref("Counts")),
+    "NextCard": all_required(card=ref("DueCard"), counts=ref("Counts")),
     "Review": closed(
         obj(
             ["card_id", "rating", "review_id"],
@@ -86,8 +84,7 @@ SCHEMAS = {
             duration_ms={"type": "integer", "minimum": 0},
         )
     ),
-    "ReviewOutcome": obj(
-        ["card_id", "rating", "due", "duplicate", "counts"],
+    "ReviewOutcome": all_required(
         card_id=text(),
         rating={"type": "integer", "minimum": 1, "maximum": 4},
         due=text(format="date-time"),
@@ -117,7 +114,7 @@ PATHS = {
             {
                 **ok(
                     "The packs",
-                    obj(["packs"], packs={"type": "array", "items": ref("Pack")}),
+                    all_required(packs={"type": "array", "items": ref("Pack")}),
                     ListCards=link("pack_cards", pack_id="$response.body#/packs/0/id"),
                     StartQuiz=link(
                         "quiz_start",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from study.api import openapi, teams_openapi_schemas
 from study.api.openapi_builders import (
     CREATED_ID,
+    all_required,
     body,
     closed,
     errors,
@@ -53,8 +54,8 @@ GOALS = {
     **closed(obj([], all_cards_studied=BOOLEAN, exam_passed=BOOLEAN)),
     "description": "Missing flags are false; at least one must be true",
     "anyOf": [
-        obj(["all_cards_studied"], all_cards_studied={"const": True}),
-        obj(["exam_passed"], exam_passed={"const": True}),
+        all_required(all_cards_studied={"const": True}),
+        all_required(exam_passed={"const": True}),
     ],
 }
 ASSIGNMENT_FIELDS = {
@@ -64,7 +65,7 @@ ASSIGNMENT_FIELDS = {
     "goals": GOALS,
 }
 TEAM_NAME = text(pattern=TEAM_NAME_PATTERN, maxLength=MAX_NAME)
-JOINED = {"allOf": [ref("Team"), obj(["already_member"], already_member=BOOLEAN)]}
+JOINED = {"allOf": [ref("Team"), all_required(already_member=BOOLEAN)]}
 
 TEAM_LINKS = {
     "Show": link("teams_show", team_id=CREATED_ID),
@@ -84,7 +85,7 @@ PATHS = {
             "teams_list",
             "My teams (every team for a site admin)",
             {
-                **ok("The teams", obj(["teams"], teams=array(ref("Team")))),
+                **ok("The teams", all_required(teams=array(ref("Team")))),
                 **refused(),
             },
         ),
@@ -92,7 +93,7 @@ PATHS = {
             "teams_create",
             "Create a team; its creator becomes its manager",
             {**ok("The new team", ref("Team"), "201", **TEAM_LINKS), **refused()},
-            requestBody=body(closed(obj(["name"], name=TEAM_NAME))),
+            requestBody=body(closed(all_required(name=TEAM_NAME))),
         ),
     },
     "/teams/join": {
@@ -100,7 +101,7 @@ PATHS = {
             "teams_join",
             "Join a team with an invite link's token (each link works once)",
             {**ok("The team joined", JOINED), **refused("404", "409")},
-            requestBody=body(closed(obj(["token"], token=text()))),
+            requestBody=body(closed(all_required(token=text()))),
         )
     },
     "/teams/{team_id}": {
@@ -181,7 +182,7 @@ PATHS = {
             {
                 **ok(
                     "The invitations",
-                    obj(["invitations"], invitations=array(ref("Invitation"))),
+                    all_required(invitations=array(ref("Invitation"))),
                 ),
                 **refused(),
             },
@@ -217,11 +218,11 @@ PATHS = {
             "teams_leaderboard_visibility",
             "Hide me from my team's leaderboard, or show me again",
             {
-                **ok("Whether I am hidden", closed(obj(["hidden"], hidden=BOOLEAN))),
+                **ok("Whether I am hidden", closed(all_required(hidden=BOOLEAN))),
                 **refused("404", "409"),
             },
             parameters=[TEAM_ID],
-            requestBody=body(closed(obj(["hidden"], hidden=BOOLEAN))),
+            requestBody=body(closed(all_required(hidden=BOOLEAN))),
         )
     },
     "/teams/{team_id}/members/{user_id}": {
@@ -267,14 +268,12 @@ PATHS = {
             {
                 **ok(
                     "The assignments",
-                    obj(
-                        ["assignments"],
+                    all_required(
                         assignments=array(
                             {
                                 "allOf": [
                                     ref("Assignment"),
-                                    obj(
-                                        ["my_progress", "team_figures"],
+                                    all_required(
                                         my_progress=nullable(ref("MemberProgress")),
                                         team_figures=nullable(ref("TeamFigures")),
                                     ),

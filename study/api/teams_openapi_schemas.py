@@ -10,6 +10,7 @@ from study.api import account_openapi
 from study.api.openapi_builders import (
     COUNT,
     SHARE,
+    all_required,
     closed,
     nullable,
     obj,
@@ -53,8 +54,7 @@ def board(unit: str, value: dict) -> dict:
 
 
 SCHEMAS = {
-    "Team": obj(
-        ["id", "name", "role", "member_count", "leaderboard_enabled", "created_at"],
+    "Team": all_required(
         id=INTEGER,
         name=text(),
         role=nullable({"enum": list(ROLES)}),
@@ -62,21 +62,18 @@ SCHEMAS = {
         leaderboard_enabled=BOOLEAN,
         created_at=text(format="date-time"),
     ),
-    "Assignment": obj(
-        ["id", "pack", "topics", "due", "goals", "created_at"],
+    "Assignment": all_required(
         id=INTEGER,
         pack=text(),
         topics=nullable(array(text())),
         due=text(format="date"),
-        goals=obj(
-            ["all_cards_studied", "exam_passed"],
+        goals=all_required(
             all_cards_studied=BOOLEAN,
             exam_passed=BOOLEAN,
         ),
         created_at=text(format="date-time"),
     ),
-    "TeamMember": obj(
-        ["user_id", "display_name", "email", "role", "joined_at"],
+    "TeamMember": all_required(
         user_id=INTEGER,
         display_name=text(),
         email=text(),
@@ -106,8 +103,7 @@ SCHEMAS = {
         cards_total={"type": "integer", "minimum": 0},
         mastery=SHARE,
         topics=array(
-            obj(
-                ["id", "title", "cards", "mastered", "mastery"],
+            all_required(
                 id=text(),
                 title=text(),
                 cards={"type": "integer", "minimum": 0},
@@ -123,16 +119,7 @@ SCHEMAS = {
         days_left=INTEGER,
     ),
     "TeamFigures": closed(
-        obj(
-            [
-                "members",
-                "done",
-                "on_track",
-                "behind",
-                "overdue",
-                "average_studied",
-                "average_progress",
-            ],
+        all_required(
             members=COUNT,
             done=COUNT,
             on_track=COUNT,
@@ -143,8 +130,7 @@ SCHEMAS = {
         )
     ),
     "Leaderboard": closed(
-        obj(
-            ["since", "hidden", "reviews", "exams"],
+        all_required(
             since=text(format="date", description="The Monday the week started"),
             hidden=nullable(BOOLEAN),
             reviews=board("reviews", {"type": "integer", "minimum": 1}),
@@ -152,22 +138,20 @@ SCHEMAS = {
         )
     ),
     "Invitation": closed(
-        obj(
-            ["id", "team_name", "expires_at"],
+        all_required(
             id=INTEGER,
             team_name=text(),
             expires_at=text(format="date-time"),
         )
     ),
     "MemberSummary": closed(
-        obj(
-            ["member", "assignments", "dashboard"],
+        all_required(
             member=ref("TeamMember"),
             assignments=array(
                 {
                     "allOf": [
                         ref("Assignment"),
-                        obj(["progress"], progress=ref("MemberProgress")),
+                        all_required(progress=ref("MemberProgress")),
                     ]
                 }
             ),
@@ -183,8 +167,7 @@ SCHEMAS = {
                 assignments=array(ref("Assignment")),
                 members=array(ref("TeamMember")),
                 invites=array(
-                    obj(
-                        ["id", "email", "expires_at"],
+                    all_required(
                         id=INTEGER,
                         email=nullable(text()),
                         expires_at=text(format="date-time"),
@@ -193,15 +176,13 @@ SCHEMAS = {
             ),
         ]
     },
-    "TeamProgress": obj(
-        ["team", "assignments"],
-        team=obj(["id", "name"], id=INTEGER, name=text()),
+    "TeamProgress": all_required(
+        team=all_required(id=INTEGER, name=text()),
         assignments=array(
             {
                 "allOf": [
                     ref("Assignment"),
-                    obj(
-                        ["cards_total", "days_left", "members"],
+                    all_required(
                         cards_total={"type": "integer", "minimum": 0},
                         days_left=INTEGER,
                         members=array(ref("MemberProgress")),
