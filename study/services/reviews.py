@@ -136,9 +136,7 @@ def record_review(
             after,
         )
         _save_state(connection, user, card.id, memory, after, rating)
-        tally.count_rating(
-            connection, user, card, tally.kept_of(card), memory, after, now
-        )
+        tally.count_rating(connection, user, card, memory, after, now)
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -10,7 +10,6 @@ counts again. The tally lives in the database, so every app server sees it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from fsrs import State
@@ -101,35 +100,18 @@ MOVE_TALLY = (
 )
 
 
-@dataclass(frozen=True)
-class KeptScope:
-    """The day and scope the learner's kept tally counts."""
-
-    day_start: datetime
-    topic_ids: list[int]
-    note_id: int | None
-
-
-def kept_of(row) -> KeptScope | None:
-    """Return the kept tally's scope from a row with the KEPT_SCOPE columns."""
-    if row.tally_day_start is None:
-        return None
-    return KeptScope(row.tally_day_start, row.tally_topic_ids, row.tally_note_id)
-
-
 def count_rating(
     connection: Connection,
     user: User,
     card,
-    kept: KeptScope | None,
     before: srs.Memory | None,
     after: srs.Memory,
     now: datetime,
 ) -> None:
-    """Move one rated card (a row with topic_id and note_id) through the tally
-    kept for `kept`, inside the rating's transaction, which already holds the
-    learner's lock (so the kept scope read in it is current)."""
-    if kept is None or kept.day_start != srs.study_day_start(now, user.timezone):
+    """Move one rated card through the tally, inside the rating's transaction,
+    which already holds the learner's lock. `card` is a row with topic_id,
+    note_id and the KEPT_SCOPE columns, read under that lock."""
+    if card.tally_day_start != srs.study_day_start(now, user.timezone):
         return  # none, or a new study day: the next page counts again anyway
     end = srs.study_day_end(now, user.timezone)
     change = {"new_done": 0, "reviews_done": 0, "new_unseen": 0}
@@ -138,7 +120,7 @@ def count_rating(
         change["new_done"] = 1
     elif before.state == State.Review:
         change["reviews_done"] = 1
-    if _in_scope(kept, card):
+    if _in_scope(card):
         if before is None:
             change["new_unseen"] = -1
         elif before.due < end:
@@ -148,10 +130,10 @@ def count_rating(
     connection.execute(MOVE_TALLY, {"of_user": user.id, **change})
 
 
-def _in_scope(kept, card) -> bool:
-    if card.topic_id not in kept.topic_ids:
+def _in_scope(card) -> bool:
+    if card.topic_id not in card.tally_topic_ids:
         return False
-    return kept.note_id is None or kept.note_id == card.note_id
+    return card.tally_note_id is None or card.tally_note_id == card.note_id
 
 
 def _shift(change: dict[str, int], state: int, step: int) -> None:
