@@ -77,3 +77,27 @@ def test_the_list_shows_when_each_token_was_last_used_to_the_minute(app, logged_
     assert last_used_after_a_call_at(first + timedelta(seconds=50)) == first.isoformat()
     later = first + timedelta(minutes=3)
     assert last_used_after_a_call_at(later) == later.isoformat()
+
+
+def test_a_token_decides_even_beside_a_session_cookie(app, logged_in):
+    from study.models import User
+    from study.services.accounts import issue_api_token
+
+    other = make_user(app, "other@example.com")
+    with app.app_context():
+        row, token = issue_api_token(db.session, db.session.get(User, other), "theirs")
+        token_id = row.id
+    # The logged-in browser sends someone else's token: the call is theirs.
+    headers = {"Authorization": f"Bearer {token}"}
+    settings = logged_in.get("/api/v1/settings", headers=headers).get_json()
+    assert settings["email"] == "other@example.com"
+    # A revoked token is refused, although the session cookie is still good.
+    with app.app_context():
+        db.session.get(ApiToken, token_id).revoked_at = db.func.now()
+        db.session.commit()
+    refused = logged_in.get("/api/v1/settings", headers=headers)
+    assert refused.status_code == 401
+    assert refused.get_json()["error"]["code"] == "unauthorized"
+    assert logged_in.get("/api/v1/settings").get_json()["email"] == (
+        "learner@example.com"
+    )
