@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
+from study.sqlite_writers import QueuedWritesConnection
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,7 +39,7 @@ def engine_options(url: str) -> dict:
     """Pool settings: a busy timeout for SQLite (a file cannot drop the
     connection, so no pre-ping); a small pre-pinged pool for PostgreSQL."""
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
+        return {"connect_args": {"timeout": 30, "factory": QueuedWritesConnection}}
     return {
         "pool_pre_ping": True,
         "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
