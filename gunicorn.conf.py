@@ -3,10 +3,17 @@
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Defaults sized for a 2-core machine: 2 processes x 4 threads.
-workers = int(os.environ.get("WEB_WORKERS", "2"))
-threads = int(os.environ.get("WEB_THREADS", "4"))
-worker_class = "gthread"
+# Defaults sized for a 2-core machine: 4 processes x 1 thread. Python runs one
+# thread of a process at a time, so processes use the cores and threads mostly
+# wait on each other; on SQLite a writer holding the lock while it waits for
+# its turn holds everyone up. bench/http_review.py measured 4 x 1 against
+# 2 x 4, 3 x 2, 4 x 2, 5 x 1 and 8 x 1 (docs/performance.md).
+workers = int(os.environ.get("WEB_WORKERS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "1"))
+# gunicorn's threaded worker, but one that leaves new connections to a less
+# loaded sibling (study/serving.py): kept-alive clients otherwise pile onto
+# whichever worker woke first.
+worker_class = "study.serving.FairThreadWorker"
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5

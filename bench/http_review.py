@@ -1,7 +1,7 @@
 """Load the JSON API under gunicorn: concurrent learners fetch and rate cards.
 
 Usage: .venv/bin/python bench/http_review.py [--seconds 60] [--clients 16]
-           [--databases sqlite,postgresql] [--workers 2] [--threads 4]
+           [--databases sqlite,postgresql] [--workers 4] [--threads 1]
 
 For each database: gunicorn (the `make serve` settings) on loopback, `--clients`
 learners with their own API token and a studied collection (`--cards` cards,
@@ -42,6 +42,7 @@ def review_loop(port: int, token: str, deadline: float, out: dict) -> None:
             response = connection.getresponse()
             body = response.read()
             out["latency"].append(time.perf_counter() - started)
+            out["next_latency"].append(out["latency"][-1])
             if response.status == 204:
                 out["empty"] += 1
                 return
@@ -62,6 +63,7 @@ def review_loop(port: int, token: str, deadline: float, out: dict) -> None:
             response = connection.getresponse()
             answer = response.read()
             out["latency"].append(time.perf_counter() - started)
+            out["review_latency"].append(out["latency"][-1])
             if response.status != 200:
                 out["errors"].append(response.status)
             else:
@@ -92,12 +94,13 @@ def healthz_loop(port: int, _token: str, deadline: float, out: dict) -> None:
 
 
 LOOPS = {"review": review_loop, "healthz": healthz_loop}
+LISTS = ("latency", "next_latency", "review_latency", "errors", "acks")
 
 
 def client_process(args: tuple) -> dict:
     """Run one thread per token; return what they saw."""
     kind, port, tokens, deadline = args
-    out = {"latency": [], "errors": [], "acks": [], "empty": 0}
+    out = {key: [] for key in LISTS} | {"empty": 0}
     threads = [
         threading.Thread(target=LOOPS[kind], args=(port, token, deadline, out))
         for token in tokens
@@ -117,9 +120,9 @@ def run_load(kind: str, port: int, tokens: list[str], seconds: float) -> dict:
         parts = pool.map(
             client_process, [(kind, port, g, deadline) for g in groups if g]
         )
-    total = {"latency": [], "errors": [], "acks": [], "empty": 0}
+    total = {key: [] for key in LISTS} | {"empty": 0}
     for part in parts:
-        for key in ("latency", "errors", "acks"):
+        for key in LISTS:
             total[key].extend(part[key])
         total["empty"] += part["empty"]
     total["seconds"] = seconds
@@ -196,12 +199,19 @@ def check_acks(url: str, tokens: dict[str, int], acks: list) -> str:
     )
 
 
+def percentiles(seconds: list[float]) -> tuple[float, float]:
+    """Return the median and 99th percentile in milliseconds."""
+    if not seconds:
+        return float("nan"), float("nan")
+    ordered = sorted(seconds)
+    p99 = ordered[round(0.99 * (len(ordered) - 1))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
 def report(name: str, result: dict) -> float:
     """Print one load's figures; return its requests/s."""
-    latency = sorted(result["latency"])
-    rate = len(latency) / result["seconds"]
-    p50 = statistics.median(latency) * 1000 if latency else float("nan")
-    p99 = latency[round(0.99 * (len(latency) - 1))] * 1000 if latency else float("nan")
+    rate = len(result["latency"]) / result["seconds"]
+    p50, p99 = percentiles(result["latency"])
     errors = len(result["errors"])
     kinds = sorted({str(e) for e in result["errors"]})
     print(
@@ -231,6 +241,9 @@ def bench_database(kind: str, args) -> None:
                 )
                 result = run_load("review", port, list(tokens), args.seconds)
                 review_rate = report("next card + review", result)
+                for kind in ("next", "review"):
+                    p50, p99 = percentiles(result[f"{kind}_latency"])
+                    print(f"    {kind}: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
                 if result["empty"]:
                     print(f"  ({result['empty']} clients ran out of cards)")
                 health = run_load("healthz", port, list(tokens), args.healthz_seconds)
@@ -251,8 +264,8 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=4_000)
     parser.add_argument("--due", type=int, default=3_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)  # as gunicorn.conf.py
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
 
     from bench.benchdata import machine

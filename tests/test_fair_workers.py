@@ -1,0 +1,84 @@
+"""gunicorn's workers share kept-alive connections fairly: none holds every
+client while another sits idle."""
+
+from __future__ import annotations
+
+import http.client
+import os
+from collections import Counter
+from pathlib import Path
+
+from study.serving import STALE_AFTER, ConnectionTable
+from tests.servers import app_env, gunicorn, prepare
+
+
+def test_a_worker_accepts_only_while_no_live_worker_holds_fewer():
+    table = ConnectionTable.create(slots=4)
+    first, second = table.claim(101, now=0.0), table.claim(102, now=0.0)
+    assert first != second
+    table.report(first, 3, now=1.0)
+    table.report(second, 2, now=1.0)
+    assert not table.may_accept(first, now=1.0)
+    assert table.may_accept(second, now=1.0)
+    table.report(second, 3, now=1.5)
+    assert table.may_accept(first, now=1.5) and table.may_accept(second, now=1.5)
+
+
+def test_a_gone_or_stopping_worker_never_holds_the_others_back():
+    table = ConnectionTable.create(slots=2)
+    busy, gone = table.claim(101, now=0.0), table.claim(102, now=0.0)
+    table.report(busy, 5, now=0.0)
+    table.report(gone, 0, now=0.0)
+    assert not table.may_accept(busy, now=1.0)
+    # No heartbeat for longer than STALE_AFTER: its slot no longer counts,
+    # and a new worker may take it.
+    table.report(busy, 5, now=STALE_AFTER + 1)
+    assert table.may_accept(busy, now=STALE_AFTER + 1)
+    assert table.claim(103, now=STALE_AFTER + 1) == gone
+    table.report(gone, 0, now=STALE_AFTER + 1)
+    assert not table.may_accept(busy, now=STALE_AFTER + 1)
+    table.release(gone)  # a stopping worker leaves at once
+    assert table.may_accept(busy, now=STALE_AFTER + 1)
+
+
+def established_by_process(port: int) -> Counter:
+    """Count the server side of established loopback connections per process."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].split(":")[1], 16)
+        if local_port == port and fields[3] == "01":  # ESTABLISHED
+            inodes.add(fields[9])
+    holders: Counter = Counter()
+    for process in Path("/proc").iterdir():
+        if not process.name.isdigit() or int(process.name) == os.getpid():
+            continue
+        try:
+            links = [os.readlink(fd) for fd in (process / "fd").iterdir()]
+        except OSError:
+            continue
+        held = sum(link[8:-1] in inodes for link in links if link.startswith("sock"))
+        if held:
+            holders[int(process.name)] = held
+    return holders
+
+
+def test_two_workers_share_sixteen_kept_alive_clients(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fair.db'}"
+    prepare(url, [])
+    with gunicorn(app_env(url), workers=2, threads=4) as base:
+        port = int(base.rsplit(":", 1)[1])
+        clients = []
+        for _ in range(16):
+            client = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            client.request("GET", "/healthz")  # keep-alive: the connection stays
+            response = client.getresponse()
+            response.read()
+            assert response.status == 200
+            clients.append(client)
+        held = established_by_process(port)
+        for client in clients:
+            client.close()
+    assert sum(held.values()) == 16
+    assert len(held) == 2, held
+    assert max(held.values()) - min(held.values()) <= 2, held
