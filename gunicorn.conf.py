@@ -3,12 +3,14 @@
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Defaults sized for a 2-core machine: 4 processes x 1 thread. Python runs one
-# thread of a process at a time, so processes use the cores and threads mostly
-# wait on each other; on SQLite a writer holding the lock while it waits for
-# its turn holds everyone up. bench/http_review.py measured 4 x 1 against
-# 2 x 4, 3 x 2, 4 x 2, 5 x 1 and 8 x 1 (docs/performance.md).
-workers = int(os.environ.get("WEB_WORKERS", "4"))
+# Defaults sized for a 2-core machine: one process per core, one thread each.
+# Python runs one thread of a process at a time, so processes use the cores
+# and threads mostly wait on each other (on SQLite a writer holding the lock
+# while it waits for its turn holds everyone up); a one-thread worker serves
+# on its own loop, with no hand-off to a pool (study/serving.py).
+# bench/http_review.py measured 2 x 1 against 2 x 4, 2 x 2, 3 x 1, 3 x 2,
+# 4 x 1, 4 x 2, 5 x 1 and 8 x 1 (docs/performance.md).
+workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "1"))
 # gunicorn's threaded worker, but one that leaves new connections to a less
 # loaded sibling (study/serving.py): kept-alive clients otherwise pile onto

@@ -1,7 +1,7 @@
 """Load the JSON API under gunicorn: concurrent learners fetch and rate cards.
 
 Usage: .venv/bin/python bench/http_review.py [--seconds 60] [--clients 16]
-           [--databases sqlite,postgresql] [--workers 4] [--threads 1]
+           [--databases sqlite,postgresql] [--workers 2] [--threads 1]
 
 For each database: gunicorn (the `make serve` settings) on loopback, `--clients`
 learners with their own API token and a studied collection (`--cards` cards,
@@ -264,7 +264,7 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=4_000)
     parser.add_argument("--due", type=int, default=3_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--workers", type=int, default=4)  # as gunicorn.conf.py
+    parser.add_argument("--workers", type=int, default=2)  # as gunicorn.conf.py
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
 

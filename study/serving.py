@@ -22,9 +22,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import _DEFER, ThreadWorker
 
 SLOTS = 64
 STALE_AFTER = 3.0  # seconds; a worker's loop turns at least once a second
@@ -128,3 +129,19 @@ class FairThreadWorker(ThreadWorker):
         if not self._accepting:
             timeout = min(timeout, RECHECK_WHILE_PAUSED)
         super().wait_for_and_dispatch_events(timeout)
+
+    def enqueue_req(self, conn) -> None:
+        """With one thread, serve the request on the loop's own thread: handing
+        it to the pool and back costs two thread switches and a pipe write."""
+        if self.cfg.threads > 1:
+            super().enqueue_req(conn)
+            return
+        served: Future = Future()
+        if not (conn.initialized or conn.data_ready or conn.wait_for_data(0)):
+            served.set_result(_DEFER)  # nothing sent yet: wait on the poller
+        else:
+            try:
+                served.set_result(self.handle(conn))
+            except Exception as error:  # finish_request closes the connection
+                served.set_exception(error)
+        self.finish_request(conn, served)

@@ -4,7 +4,10 @@ client while another sits idle."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import socket
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -82,3 +85,33 @@ def test_two_workers_share_sixteen_kept_alive_clients(tmp_path):
     assert sum(held.values()) == 16
     assert len(held) == 2, held
     assert max(held.values()) - min(held.values()) <= 2, held
+
+
+def test_a_one_thread_worker_serves_on_its_loop_and_a_silent_client_waits_aside(
+    tmp_path,
+):
+    url = f"sqlite:///{tmp_path / 'inline.db'}"
+    token = prepare(url, ["inline@example.com"])["inline@example.com"]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    with gunicorn(app_env(url), workers=1, threads=1) as base:
+        port = int(base.rsplit(":", 1)[1])
+        silent = socket.create_connection(("127.0.0.1", port), timeout=10)
+        # A client that connected and sent nothing must not hold up the only
+        # thread: the next client is answered at once, many times over one
+        # kept-alive connection, bodies included.
+        started = time.monotonic()
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for _ in range(3):
+            client.request("GET", "/api/v1/settings", headers=headers)
+            response = client.getresponse()
+            assert response.status == 200 and "timezone" in json.loads(response.read())
+        body = json.dumps({"new_cards_per_day": 7})
+        client.request("PATCH", "/api/v1/settings", body=body, headers=headers)
+        response = client.getresponse()
+        assert response.status == 200, response.read()
+        assert json.loads(response.read())["new_cards_per_day"] == 7
+        assert time.monotonic() - started < 3  # the silent client waits 5 s
+        silent.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert b"200 OK" in silent.recv(4096).split(b"\r\n", 1)[0]
+        silent.close()
+        client.close()
