@@ -51,8 +51,9 @@ class ConnectionTable:
             lock=context.Lock(),
         )
 
-    def claim(self, pid: int, now: float) -> int:
-        """Take a slot no live worker holds; return its number."""
+    def claim(self, pid: int, now: float) -> int | None:
+        """Take a slot no live worker holds; return its number (None when
+        every slot is taken: that worker then accepts as gunicorn's own)."""
         with self.lock:
             for slot in range(len(self.pids)):
                 if self.pids[slot] == 0 or now - self.heartbeats[slot] > STALE_AFTER:
@@ -60,7 +61,7 @@ class ConnectionTable:
                     self.counts[slot] = 0
                     self.heartbeats[slot] = now
                     return slot
-        raise RuntimeError(f"more than {len(self.pids)} workers share the table")
+        return None
 
     def release(self, slot: int) -> None:
         """Leave the table: a stopping worker must not hold the others back."""
@@ -102,7 +103,8 @@ class FairThreadWorker(ThreadWorker):
         try:
             super().init_process()  # runs the worker's loop until it stops
         finally:
-            TABLE.release(self._slot)
+            if self._slot is not None:
+                TABLE.release(self._slot)
 
     @property
     def worker_connections(self) -> int:

@@ -64,6 +64,7 @@ class QueuedWritesConnection(sqlite3.Connection):
         self._lock_path = lock_path(os.fspath(database))
         self._lock_file = _open_lock_file(self._lock_path)
         self._holding = False
+        self._held_by: set[str] | None = None  # the taking thread's set
 
     def cursor(self, factory=None):
         return super().cursor(factory or QueuedWritesCursor)
@@ -83,13 +84,20 @@ class QueuedWritesConnection(sqlite3.Connection):
             return
         fcntl.flock(self._lock_file, fcntl.LOCK_EX)
         self._holding = True
+        self._held_by = held
         held.add(self._lock_path)
 
     def drop_writers_lock(self) -> None:
         if self._holding:
             self._holding = False
-            _paths_held_here().discard(self._lock_path)
+            self._forget_holder()
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+
+    def _forget_holder(self) -> None:
+        # The set of the thread that took the lock, whichever thread drops it.
+        if self._held_by is not None:
+            self._held_by.discard(self._lock_path)
+            self._held_by = None
 
     def commit(self):
         try:
@@ -120,8 +128,8 @@ class QueuedWritesConnection(sqlite3.Connection):
 
     def __del__(self):
         # A connection dropped without close() must not keep the lock taken.
-        if self._holding:
-            _paths_held_here().discard(self._lock_path)
+        if getattr(self, "_holding", False):
+            self._forget_holder()
         self._close_lock_file()
 
     def _close_lock_file(self) -> None:

@@ -115,3 +115,9 @@ def test_a_one_thread_worker_serves_on_its_loop_and_a_silent_client_waits_aside(
         assert b"200 OK" in silent.recv(4096).split(b"\r\n", 1)[0]
         silent.close()
         client.close()
+
+
+def test_a_worker_beyond_the_table_accepts_as_gunicorn_would():
+    table = ConnectionTable.create(slots=1)
+    assert table.claim(101, now=0.0) == 0
+    assert table.claim(102, now=0.0) is None

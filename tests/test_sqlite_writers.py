@@ -162,3 +162,16 @@ def test_the_app_engine_queues_writers_and_keeps_its_pragmas(tmp_path):
     assert lock_is_free(tmp_path / "app.db")
     connection.close()
     engine.dispose()
+
+
+def test_a_lock_dropped_on_another_thread_is_forgotten_by_its_taker(database):
+    connection = connect(database, check_same_thread=False)
+    connection.execute("INSERT INTO marks VALUES (1)")
+    dropper = threading.Thread(target=connection.commit)
+    dropper.start()
+    dropper.join()
+    assert lock_is_free(database)
+    connection.execute("INSERT INTO marks VALUES (2)")  # this thread takes it again
+    assert not lock_is_free(database)
+    connection.commit()
+    connection.close()
