@@ -4,10 +4,11 @@ operations, shared by every part of the API's description."""
 from __future__ import annotations
 
 from study.api.payloads import MAX_ID
+from study.services.accounts import NAME_PATTERN
 
 # The API refuses NUL characters (PostgreSQL cannot store them).
 NO_NUL = "^[^\\u0000]*$"
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+NOT_BLANK = NAME_PATTERN
 
 
 COUNT = {"type": "integer", "minimum": 0}

@@ -34,7 +34,7 @@ def tokens_list():
 def tokens_create():
     """Create an API token; the response is the only time it is shown."""
     name = json_body("name").get("name", "API token")
-    if not isinstance(name, str) or not name.strip() or len(name) > 80:
+    if not accounts.is_name(name):
         raise Invalid("name must be 1 to 80 characters.")
     row, token = accounts.issue_api_token(db.session, current_user, name.strip())
     return jsonify(token=token, **token_json(row)), 201

@@ -22,6 +22,12 @@ MIN_PASSWORD_LENGTH = 10
 LAST_USED_PRECISION = timedelta(minutes=1)
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+# A name (a display name, a token's) with something besides blanks and no NUL.
+# The API's schema carries the same pattern, so the blanks are spelled out for
+# both readers: Python's \s also covers U+001C-U+001F and U+0085, a schema
+# checker's (ECMAScript) also covers U+FEFF.
+NAME_PATTERN = "^[^\\u0000]*[^\\s\\ufeff\\u001c-\\u001f\\u0085\\u0000][^\\u0000]*$"
+NAME = re.compile(NAME_PATTERN)
 # Compared against when the email is unknown, so a failed login takes as long
 # whether or not the account exists.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
@@ -149,13 +155,21 @@ def update_settings(session: Session, user: User, changes: dict) -> User:
     return user
 
 
+def is_name(value: object, longest: int = 80) -> bool:
+    """True for a name the learner can read back: 1 to `longest` characters,
+    not all blanks, no NUL."""
+    return (
+        isinstance(value, str) and len(value) <= longest and bool(NAME.fullmatch(value))
+    )
+
+
 def _checked_setting(name: str, value: object) -> object:
     if name == "timezone":
         if not isinstance(value, str) or not srs.is_valid_zone(value):
             raise Invalid("timezone must be a time zone name such as Europe/Berlin.")
         return value
     if name == "display_name":
-        if not isinstance(value, str) or not value.strip() or len(value) > 80:
+        if not is_name(value):
             raise Invalid("display_name must be 1 to 80 characters.")
         return value.strip()
     kind, low, high = SETTING_RANGES[name]

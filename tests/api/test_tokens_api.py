@@ -101,3 +101,27 @@ def test_a_token_decides_even_beside_a_session_cookie(app, logged_in):
     assert logged_in.get("/api/v1/settings").get_json()["email"] == (
         "learner@example.com"
     )
+
+
+# Blanks to Python (str.isspace) or to a schema checker (ECMAScript's \s).
+BLANKS = (
+    "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0"
+    "\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
+def test_a_name_of_blanks_alone_is_refused_as_the_schema_says(logged_in):
+    from study.api.openapi_builders import NOT_BLANK
+
+    # Python's \s misses U+FEFF, ECMAScript's misses these: the schema's
+    # pattern names them, so both readers refuse what the server refuses.
+    for spelled in ("\\ufeff", "\\u001c-\\u001f", "\\u0085"):
+        assert spelled in NOT_BLANK
+    for blank in BLANKS:
+        response = logged_in.api("POST", "/api/v1/tokens", {"name": blank * 2})
+        assert response.status_code == 400, repr(blank)
+        settings = logged_in.api("PATCH", "/api/v1/settings", {"display_name": blank})
+        assert settings.status_code == 400, repr(blank)
+    created = logged_in.api("POST", "/api/v1/tokens", {"name": "\x1d ci bot \ufeff"})
+    assert created.status_code == 201
+    assert created.get_json()["name"] == "ci bot \ufeff"
