@@ -22,3 +22,10 @@ keepalive = 5
 accesslog = os.environ.get("ACCESS_LOG", "-")
 errorlog = "-"
 control_socket_disable = True
+
+
+def child_exit(_server, worker):
+    """A worker that exited (even killed) leaves the connection table at once."""
+    from study.serving import TABLE
+
+    TABLE.forget(worker.pid)

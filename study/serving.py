@@ -11,8 +11,9 @@ worker holds, as a load balancer's "least connections" would.
 The workers tell each other their counts through a small table in shared
 memory, made by the master process before it forks them. Each worker writes
 its count and a heartbeat on every turn of its loop (at least once a second);
-a slot whose heartbeat is older than `STALE_AFTER` belongs to a worker that
-is gone and is ignored, so a killed worker never stops the others accepting.
+the master clears a worker's slot when it exits (`child_exit` in
+gunicorn.conf.py), and a slot whose heartbeat is older than `STALE_AFTER` is
+ignored too, so a killed worker never stops the others accepting.
 A worker that has stopped accepting looks again every `RECHECK_WHILE_PAUSED`,
 so a new connection never waits long for the least loaded worker to take it.
 """
@@ -66,6 +67,12 @@ class ConnectionTable:
     def release(self, slot: int) -> None:
         """Leave the table: a stopping worker must not hold the others back."""
         self.pids[slot] = 0
+
+    def forget(self, pid: int) -> None:
+        """Clear a worker's slot once it has exited (the master calls this)."""
+        for slot in range(len(self.pids)):
+            if self.pids[slot] == pid:
+                self.pids[slot] = 0
 
     def report(self, slot: int, connections: int, now: float) -> None:
         """Say how many connections this worker holds, and that it is alive."""

@@ -14,6 +14,8 @@ from pathlib import Path
 from study.serving import STALE_AFTER, ConnectionTable
 from tests.servers import app_env, gunicorn, prepare
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def test_a_worker_accepts_only_while_no_live_worker_holds_fewer():
     table = ConnectionTable.create(slots=4)
@@ -121,3 +123,27 @@ def test_a_worker_beyond_the_table_accepts_as_gunicorn_would():
     table = ConnectionTable.create(slots=1)
     assert table.claim(101, now=0.0) == 0
     assert table.claim(102, now=0.0) is None
+
+
+def test_the_master_clears_an_exited_workers_slot():
+    table = ConnectionTable.create(slots=2)
+    busy, killed = table.claim(101, now=0.0), table.claim(102, now=0.0)
+    table.report(busy, 4, now=0.0)
+    table.report(killed, 1, now=0.0)
+    assert not table.may_accept(busy, now=0.5)
+    table.forget(102)  # gunicorn.conf.py's child_exit hook
+    assert table.may_accept(busy, now=0.5)
+    assert table.claim(103, now=0.5) == killed
+
+
+def test_gunicorn_config_hands_exited_workers_to_the_table():
+    import runpy
+    from types import SimpleNamespace
+
+    from study.serving import TABLE
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["worker_class"] == "study.serving.FairThreadWorker"
+    slot = TABLE.claim(4_000_000, now=time.monotonic())
+    config["child_exit"](None, SimpleNamespace(pid=4_000_000))
+    assert TABLE.pids[slot] == 0
