@@ -28,6 +28,7 @@ def review_next():
 def review_submit():
     """Record a rating; the same review_id again is acknowledged, not counted."""
     body = json_body("card_id", "rating", "review_id", "duration_ms")
+    scope = queue.study_scope(db.session, current_user, **_scope())
     outcome = reviews.record_review(
         db.session,
         current_user,
@@ -36,10 +37,11 @@ def review_submit():
         body.get("review_id"),
         whole(body.get("duration_ms", 0)),
         now(),
+        scope,
     )
-    moment = now()
-    scope = queue.study_scope(db.session, current_user, **_scope())
-    _, counts = tally.day_and_counts(db.session, current_user, scope, moment)
+    counts = outcome.counts
+    if counts is None:  # a repeat, or the day's first count of this scope
+        _, counts = tally.day_and_counts(db.session, current_user, scope, now())
     return jsonify(
         card_id=outcome.card_key,
         rating=outcome.rating,

@@ -14,7 +14,7 @@ from sqlalchemy.orm.util import identity_key
 from study import srs
 from study.errors import Conflict, Invalid, NotFound
 from study.models import Card, CardState, ReviewLog, User
-from study.services import tally
+from study.services import queue, tally
 from study.services.learner_lock import lock_learner
 from study.services.queue import to_memory
 
@@ -29,6 +29,9 @@ class ReviewOutcome:
     rating: int
     due: datetime
     duplicate: bool
+    # The cards left in the scope asked for, from the rating's own tally
+    # update; None when the caller must count (a repeat, another scope).
+    counts: queue.Counts | None = None
 
 
 def check_rating(rating: object, review_id: object, duration_ms: object) -> None:
@@ -101,8 +104,10 @@ def record_review(
     review_id: str,
     duration_ms: int,
     now: datetime,
+    scope: queue.Scope | None = None,
 ) -> ReviewOutcome:
-    """Rate a card for a learner; the same review id twice counts once."""
+    """Rate a card for a learner; the same review id twice counts once. Given
+    a study scope, the outcome also says what is left in it today."""
     check_rating(rating, review_id, duration_ms)
     lock_learner(session, user.id)
     connection = session.connection()
@@ -136,7 +141,12 @@ def record_review(
             after,
         )
         _save_state(connection, user, card.id, memory, after, rating)
-        tally.count_rating(connection, user, card, memory, after, now)
+        kept = tally.count_rating(connection, user, card, memory, after, now)
+        counts = (
+            tally.counts_after_rating(kept, user, scope, now)
+            if kept is not None and scope is not None
+            else None
+        )
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -145,7 +155,7 @@ def record_review(
             raise
         return _repeat(earlier, card_key)
     _forget_loaded_state(session, user.id, card.id)
-    return ReviewOutcome(card_key, rating, after.due, duplicate=False)
+    return ReviewOutcome(card_key, rating, after.due, duplicate=False, counts=counts)
 
 
 def _earlier_review(connection, user: User, review_id: str):

@@ -33,10 +33,26 @@ def day_and_counts(
     if not scope.topic_ids:
         return queue.today(session, user, now), queue.Counts(0, 0, 0)
     start = srs.study_day_start(now, user.timezone)
-    end = srs.study_day_end(now, user.timezone)
     tally = session.connection().execute(KEPT, {"user_id": user.id}).first()
     if not _fits(tally, start, scope):
         tally = _count_again(session, user, scope, now, start)
+    return _read(tally, user, start, now)
+
+
+def counts_after_rating(
+    kept, user: User, scope: queue.Scope, now: datetime
+) -> queue.Counts | None:
+    """Return the cards left in the scope from the tally row a rating just
+    moved (see count_rating), sparing a read; None when that row does not
+    cover this scope today, and the caller counts with day_and_counts."""
+    start = srs.study_day_start(now, user.timezone)
+    if not scope.topic_ids or not _fits(kept, start, scope):
+        return None
+    return _read(kept, user, start, now)[1]
+
+
+def _read(tally, user: User, start: datetime, now: datetime):
+    end = srs.study_day_end(now, user.timezone)
     day = queue.Today(start, end, tally.new_done, tally.reviews_done, tally.ratings)
     due = queue.DueToday(tally.learning_due, tally.review_due, tally.new_unseen)
     return day, queue.within_limits(user, day, due)
@@ -97,6 +113,7 @@ MOVE_TALLY = (
         learning_due=TALLIES.c.learning_due + bindparam("learning_due"),
         review_due=TALLIES.c.review_due + bindparam("review_due"),
     )
+    .returning(*TALLIES.c)
 )
 
 
@@ -107,12 +124,13 @@ def count_rating(
     before: srs.Memory | None,
     after: srs.Memory,
     now: datetime,
-) -> None:
+):
     """Move one rated card through the tally, inside the rating's transaction,
-    which already holds the learner's lock. `card` is a row with topic_id,
-    note_id and the KEPT_SCOPE columns, read under that lock."""
+    which already holds the learner's lock, and return the moved tally row
+    (None when there was none to move). `card` is a row with topic_id, note_id
+    and the KEPT_SCOPE columns, read under that lock."""
     if card.tally_day_start != srs.study_day_start(now, user.timezone):
-        return  # none, or a new study day: the next page counts again anyway
+        return None  # none, or a new study day: the next page counts again
     end = srs.study_day_end(now, user.timezone)
     change = {"new_done": 0, "reviews_done": 0, "new_unseen": 0}
     change |= {"learning_due": 0, "review_due": 0}
@@ -127,7 +145,7 @@ def count_rating(
             _shift(change, before.state, -1)
         if after.due < end:
             _shift(change, after.state, +1)
-    connection.execute(MOVE_TALLY, {"of_user": user.id, **change})
+    return connection.execute(MOVE_TALLY, {"of_user": user.id, **change}).first()
 
 
 def _in_scope(card) -> bool:

@@ -150,3 +150,42 @@ def test_bearer_tokens_work_and_only_a_hash_is_stored(app, user, starter):
     assert "Set-Cookie" not in response.headers
     wrong = client.get("/api/v1/review/next", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
+
+
+def test_a_rating_reply_counts_from_the_ratings_own_tally_update(
+    app, user, starter, midday
+):
+    from sqlalchemy import event
+
+    from study.models import User
+    from study.services.accounts import create_api_token
+
+    with app.app_context():
+        token = create_api_token(db.session, db.session.get(User, user), "script")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    statements = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement.split()[0].upper())
+
+    for rating in (1, 3, 1, 4):
+        card = client.get("/api/v1/review/next", headers=headers).get_json()["card"]
+        payload = {
+            "card_id": card["id"],
+            "rating": rating,
+            "review_id": card["review_id"],
+            "duration_ms": 900,
+        }
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", note)
+        statements.clear()
+        reply = client.post("/api/v1/review", json=payload, headers=headers)
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", note)
+        assert reply.status_code == 200
+        # The figures a fresh read gives, without reading them again after the
+        # commit: token, scope, lock, card, log, state, and the tally's update.
+        fresh = client.get("/api/v1/review/next", headers=headers).get_json()
+        assert reply.get_json()["counts"] == fresh["counts"]
+        assert statements.count("SELECT") == 3 and len(statements) == 7, statements
