@@ -103,9 +103,11 @@ def _graded_json(item) -> dict:
 
 
 def _request_from(body: dict) -> quizzes.QuizRequest:
-    topics = body.get("topics") or ()
-    if not isinstance(topics, list | tuple):
+    topics = body.get("topics", [])  # null is not "no topics": the schema says so
+    if not isinstance(topics, list):
         raise Invalid("topics must be a list of topic ids.")
+    if not isinstance(body.get("domc", False), bool):
+        raise Invalid("domc must be true or false.")
     feedback = body.get("feedback", "end")
     return quizzes.QuizRequest(
         pack=body.get("pack"),
@@ -175,7 +177,7 @@ def quiz_submit(attempt_id: int):
     is refused (400) and nothing is graded, rather than quietly dropped.
     """
     body = json_body("answers", free_form=("answers",))
-    answers = body.get("answers") or {}
+    answers = body.get("answers", {})
     if not isinstance(answers, dict) or not all(
         key.isascii() and key.isdigit() and len(key) <= 9 for key in answers
     ):

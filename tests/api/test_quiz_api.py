@@ -83,6 +83,8 @@ def test_bad_requests_get_4xx_json(logged_in, starter):
         {"pack": "starter", "mode": "sprint", "count": 5},
         {"pack": "starter", "mode": "practice", "count": 500},
         {"pack": "starter", "mode": "practice", "count": 5, "topics": "basics"},
+        {"pack": "starter", "mode": "practice", "count": 5, "topics": None},
+        {"pack": "starter", "mode": "practice", "count": 5, "domc": "yes"},
         {"pack": 7},
         [],
     ]
@@ -341,3 +343,19 @@ def test_answers_of_nested_shapes_get_400_not_500(logged_in, starter):
     )
     assert submit.status_code == 400
     assert logged_in.get(f"/api/v1/quizzes/{attempt}").get_json()["status"] == "open"
+
+
+def test_submit_refuses_answers_that_are_not_a_map_and_grades_nothing(
+    logged_in, starter
+):
+    # null, a list or a string is not "no answers" (schemathesis found null
+    # graded as if the key were absent, against the schema).
+    payload = {"pack": "starter", "mode": "practice", "count": 5}
+    attempt = logged_in.api("POST", "/api/v1/quizzes", payload).get_json()
+    for answers in (None, [], "1", 0):
+        url = f"/api/v1/quizzes/{attempt['attempt_id']}/submit"
+        response = logged_in.api("POST", url, {"answers": answers})
+        assert response.status_code == 400, answers
+        assert "answers must map" in response.get_json()["error"]["message"]
+    result = logged_in.get(f"/api/v1/quizzes/{attempt['attempt_id']}").get_json()
+    assert result.get("submitted_at") is None and "correct" not in result
