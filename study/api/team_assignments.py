@@ -143,7 +143,9 @@ def teams_progress(team_id: int):
     key, descending = _sort()
     items = assignments.list_assignments(db.session, access.team.id)
     wanted = request.args.get("assignment")
-    if wanted:
+    if wanted is not None:  # present but empty is not "every assignment"
+        if _int(wanted) is None:
+            raise Invalid("assignment must be an assignment id (a number).")
         items = [assignments.find_assignment(db.session, access, _int(wanted))]
     views = team_progress.team_progress(
         db.session, access.team, items, now(), user.timezone

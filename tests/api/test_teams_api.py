@@ -213,8 +213,13 @@ def test_progress_is_for_managers_and_sorted(app, api, team):
     assert api("admin", "GET", f"/teams/{team}/progress").status_code == 200
     bad = api("manager", "GET", f"/teams/{team}/progress?sort=password")
     assert bad.status_code == 400
-    missing = api("manager", "GET", f"/teams/{team}/progress?assignment=x")
+    missing = api("manager", "GET", f"/teams/{team}/progress?assignment=999999")
     assert missing.status_code == 404
+    for malformed in ("x", "", "-1", "1.5"):
+        url = f"/teams/{team}/progress?assignment={malformed}"
+        refused = api("manager", "GET", url)
+        assert refused.status_code == 400, malformed
+        assert "assignment must be" in refused.get_json()["error"]["message"]
 
 
 def test_settings_and_delete(api, team):
