@@ -102,6 +102,19 @@ def _graded_json(item) -> dict:
     }
 
 
+def _answer_shaped(answer: object) -> bool:
+    """The shapes the API's schema allows an answer (quizzes_openapi.ANSWER)."""
+    if answer is None:
+        return True
+    if isinstance(answer, str):
+        return len(answer) <= presenting.MAX_TYPED_ANSWER
+    if isinstance(answer, list):
+        return all(isinstance(part, str) for part in answer)
+    if isinstance(answer, dict):
+        return all(isinstance(part, str) for part in answer.values())
+    return False
+
+
 def _request_from(body: dict) -> quizzes.QuizRequest:
     topics = body.get("topics", [])  # null is not "no topics": the schema says so
     if not isinstance(topics, list):
@@ -182,6 +195,12 @@ def quiz_submit(attempt_id: int):
         key.isascii() and key.isdigit() and len(key) <= 9 for key in answers
     ):
         raise Invalid("answers must map question positions (1, 2, ...) to answers.")
+    # Checked even when the attempt is already graded and they change nothing.
+    if not all(_answer_shaped(answer) for answer in answers.values()):
+        raise Invalid(
+            "Each answer must be text (at most 500 characters), a list of texts, "
+            "a map of texts or null."
+        )
     attempt_id = stored_id(attempt_id, "quiz attempt")
     attempt = quizzes.submit_quiz(db.session, current_user, attempt_id, now(), answers)
     return jsonify(result_json(attempt))

@@ -17,6 +17,7 @@ from study.api.openapi_builders import (
     ref,
     text,
 )
+from study.quiz.present import MAX_TYPED_ANSWER
 
 SCHEMAS = {
     "QuizRequest": closed(
@@ -105,7 +106,7 @@ SCHEMAS = {
 ANSWER = {
     "anyOf": [
         {"type": "null"},
-        text(maxLength=500),
+        text(maxLength=MAX_TYPED_ANSWER),
         {"type": "array", "items": text()},
         {"type": "object", "additionalProperties": text()},
     ]

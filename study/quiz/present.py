@@ -15,6 +15,8 @@ from typing import Any
 from study.errors import Invalid
 from study.quiz import grading
 
+MAX_TYPED_ANSWER = 500  # characters
+
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -137,8 +139,8 @@ def check_answer_shape(kind: str, shown: dict, answer: object) -> object:
             raise Invalid("Choose options from the list.")
         answer = sorted(set(answer))
     elif kind == "typed":
-        if not isinstance(answer, str) or len(answer) > 500:
-            raise Invalid("Type an answer of at most 500 characters.")
+        if not isinstance(answer, str) or len(answer) > MAX_TYPED_ANSWER:
+            raise Invalid(f"Type an answer of at most {MAX_TYPED_ANSWER} characters.")
     elif kind == "matching":
         lefts = {item["id"] for item in shown["left"]}
         rights = {item["id"] for item in shown["right"]}

@@ -359,3 +359,18 @@ def test_submit_refuses_answers_that_are_not_a_map_and_grades_nothing(
         assert "answers must map" in response.get_json()["error"]["message"]
     result = logged_in.get(f"/api/v1/quizzes/{attempt['attempt_id']}").get_json()
     assert result.get("submitted_at") is None and "correct" not in result
+
+
+def test_submit_checks_answer_shapes_even_on_a_graded_attempt(logged_in, starter):
+    payload = {"pack": "starter", "mode": "practice", "count": 5}
+    attempt = logged_in.api("POST", "/api/v1/quizzes", payload).get_json()
+    url = f"/api/v1/quizzes/{attempt['attempt_id']}/submit"
+    graded = logged_in.api("POST", url, {})
+    assert graded.status_code == 200
+    for answer in ({"a": {}}, [1], 7, True, "x" * 501):
+        response = logged_in.api("POST", url, {"answers": {"1": answer}})
+        assert response.status_code == 400, answer
+        assert "Each answer must be" in response.get_json()["error"]["message"]
+    again = logged_in.api("POST", url, {"answers": {"1": ["a"], "2": None}})
+    assert again.status_code == 200
+    assert again.get_json() == graded.get_json()  # a second submit changes nothing
