@@ -102,13 +102,15 @@ SCHEMAS = {
 }
 
 # An option id, several, a typed answer, or matched pairs (left id -> right id);
-# which of them fits depends on the question.
+# which of them fits depends on the question. Answers are kept as JSON, which
+# holds any character, so unlike other text they may contain NUL.
+STRING = {"type": "string"}
 ANSWER = {
     "anyOf": [
         {"type": "null"},
-        text(maxLength=MAX_TYPED_ANSWER),
-        {"type": "array", "items": text()},
-        {"type": "object", "additionalProperties": text()},
+        {**STRING, "maxLength": MAX_TYPED_ANSWER},
+        {"type": "array", "items": STRING},
+        {"type": "object", "additionalProperties": STRING},
     ]
 }
 ATTEMPT_ID = "$response.body#/attempt_id"

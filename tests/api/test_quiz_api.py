@@ -374,3 +374,16 @@ def test_submit_checks_answer_shapes_even_on_a_graded_attempt(logged_in, starter
     again = logged_in.api("POST", url, {"answers": {"1": ["a"], "2": None}})
     assert again.status_code == 200
     assert again.get_json() == graded.get_json()  # a second submit changes nothing
+
+
+def test_answers_are_kept_as_json_so_a_nul_in_one_is_graded_not_refused(
+    logged_in, starter
+):
+    payload = {"pack": "starter", "mode": "drill", "count": 13}
+    attempt = logged_in.api("POST", "/api/v1/quizzes", payload).get_json()
+    typed = next(q["position"] for q in attempt["questions"] if q["kind"] == "typed")
+    url = f"/api/v1/quizzes/{attempt['attempt_id']}/submit"
+    graded = logged_in.api("POST", url, {"answers": {str(typed): "pwd\x00"}})
+    assert graded.status_code == 200, graded.get_json()
+    (question,) = [q for q in graded.get_json()["questions"] if q["position"] == typed]
+    assert question["given"] == "pwd\x00" and question["correct"] is False
