@@ -29,12 +29,18 @@ def test_a_worker_accepts_only_while_no_live_worker_holds_fewer():
     assert table.may_accept(first, now=1.5) and table.may_accept(second, now=1.5)
 
 
-def test_a_gone_or_stopping_worker_never_holds_the_others_back():
+def busy_and_idler(busy_holds: int, idler_holds: int):
+    """A table where worker 101 holds more connections than worker 102."""
     table = ConnectionTable.create(slots=2)
-    busy, gone = table.claim(101, now=0.0), table.claim(102, now=0.0)
-    table.report(busy, 5, now=0.0)
-    table.report(gone, 0, now=0.0)
-    assert not table.may_accept(busy, now=1.0)
+    busy, idler = table.claim(101, now=0.0), table.claim(102, now=0.0)
+    table.report(busy, busy_holds, now=0.0)
+    table.report(idler, idler_holds, now=0.0)
+    assert not table.may_accept(busy, now=0.5)
+    return table, busy, idler
+
+
+def test_a_gone_or_stopping_worker_never_holds_the_others_back():
+    table, busy, gone = busy_and_idler(5, 0)
     # No heartbeat for longer than STALE_AFTER: its slot no longer counts,
     # and a new worker may take it.
     table.report(busy, 5, now=STALE_AFTER + 1)
@@ -126,11 +132,7 @@ def test_a_worker_beyond_the_table_accepts_as_gunicorn_would():
 
 
 def test_the_master_clears_an_exited_workers_slot():
-    table = ConnectionTable.create(slots=2)
-    busy, killed = table.claim(101, now=0.0), table.claim(102, now=0.0)
-    table.report(busy, 4, now=0.0)
-    table.report(killed, 1, now=0.0)
-    assert not table.may_accept(busy, now=0.5)
+    table, busy, killed = busy_and_idler(4, 1)
     table.forget(102)  # gunicorn.conf.py's child_exit hook
     assert table.may_accept(busy, now=0.5)
     assert table.claim(103, now=0.5) == killed
