@@ -12,8 +12,9 @@ The workers tell each other their counts through a small table in shared
 memory, made by the master process before it forks them. Each worker writes
 its count and a heartbeat on every turn of its loop (at least once a second);
 the master clears a worker's slot when it exits (`child_exit` in
-gunicorn.conf.py), and a slot whose heartbeat is older than `STALE_AFTER` is
-ignored too, so a killed worker never stops the others accepting.
+gunicorn.conf.py), a new worker may also take the slot of a process that is
+gone, and a count whose heartbeat is older than `STALE_AFTER` (a worker stuck
+in a long request, or killed) does not hold the others back.
 A worker that has stopped accepting looks again every `RECHECK_WHILE_PAUSED`,
 so a new connection never waits long for the least loaded worker to take it.
 """
@@ -57,7 +58,8 @@ class ConnectionTable:
         every slot is taken: that worker then accepts as gunicorn's own)."""
         with self.lock:
             for slot in range(len(self.pids)):
-                if self.pids[slot] == 0 or now - self.heartbeats[slot] > STALE_AFTER:
+                # A worker busy for longer than STALE_AFTER keeps its slot.
+                if self.pids[slot] == 0 or _gone(self.pids[slot]):
                     self.pids[slot] = pid
                     self.counts[slot] = 0
                     self.heartbeats[slot] = now
@@ -93,6 +95,16 @@ class ConnectionTable:
             ):
                 return False
         return True
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 # Made when gunicorn imports this module in the master, before any fork.

@@ -7,6 +7,8 @@ import http.client
 import json
 import os
 import socket
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,11 +17,13 @@ from study.serving import STALE_AFTER, ConnectionTable
 from tests.servers import app_env, gunicorn, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
+# Live processes stand in for workers: a slot whose process is gone is free.
+ONE, TWO, THREE = os.getpid(), os.getppid(), 1
 
 
 def test_a_worker_accepts_only_while_no_live_worker_holds_fewer():
     table = ConnectionTable.create(slots=4)
-    first, second = table.claim(101, now=0.0), table.claim(102, now=0.0)
+    first, second = table.claim(ONE, now=0.0), table.claim(TWO, now=0.0)
     assert first != second
     table.report(first, 3, now=1.0)
     table.report(second, 2, now=1.0)
@@ -30,9 +34,9 @@ def test_a_worker_accepts_only_while_no_live_worker_holds_fewer():
 
 
 def busy_and_idler(busy_holds: int, idler_holds: int):
-    """A table where worker 101 holds more connections than worker 102."""
+    """A full table where worker ONE holds more connections than worker TWO."""
     table = ConnectionTable.create(slots=2)
-    busy, idler = table.claim(101, now=0.0), table.claim(102, now=0.0)
+    busy, idler = table.claim(ONE, now=0.0), table.claim(TWO, now=0.0)
     table.report(busy, busy_holds, now=0.0)
     table.report(idler, idler_holds, now=0.0)
     assert not table.may_accept(busy, now=0.5)
@@ -40,16 +44,18 @@ def busy_and_idler(busy_holds: int, idler_holds: int):
 
 
 def test_a_gone_or_stopping_worker_never_holds_the_others_back():
-    table, busy, gone = busy_and_idler(5, 0)
-    # No heartbeat for longer than STALE_AFTER: its slot no longer counts,
-    # and a new worker may take it.
+    table, busy, stuck = busy_and_idler(5, 0)
+    # No heartbeat for longer than STALE_AFTER (one long request): its count
+    # no longer holds the others back, but its process lives, so it keeps
+    # its slot.
     table.report(busy, 5, now=STALE_AFTER + 1)
     assert table.may_accept(busy, now=STALE_AFTER + 1)
-    assert table.claim(103, now=STALE_AFTER + 1) == gone
-    table.report(gone, 0, now=STALE_AFTER + 1)
+    assert table.claim(THREE, now=STALE_AFTER + 1) is None
+    table.report(stuck, 0, now=STALE_AFTER + 1)
     assert not table.may_accept(busy, now=STALE_AFTER + 1)
-    table.release(gone)  # a stopping worker leaves at once
+    table.release(stuck)  # a stopping worker leaves at once
     assert table.may_accept(busy, now=STALE_AFTER + 1)
+    assert table.claim(THREE, now=STALE_AFTER + 1) == stuck
 
 
 def established_by_process(port: int) -> Counter:
@@ -127,15 +133,23 @@ def test_a_one_thread_worker_serves_on_its_loop_and_a_silent_client_waits_aside(
 
 def test_a_worker_beyond_the_table_accepts_as_gunicorn_would():
     table = ConnectionTable.create(slots=1)
-    assert table.claim(101, now=0.0) == 0
-    assert table.claim(102, now=0.0) is None
+    assert table.claim(ONE, now=0.0) == 0
+    assert table.claim(TWO, now=0.0) is None
 
 
 def test_the_master_clears_an_exited_workers_slot():
     table, busy, killed = busy_and_idler(4, 1)
-    table.forget(102)  # gunicorn.conf.py's child_exit hook
+    table.forget(TWO)  # gunicorn.conf.py's child_exit hook
     assert table.may_accept(busy, now=0.5)
-    assert table.claim(103, now=0.5) == killed
+    assert table.claim(THREE, now=0.5) == killed
+
+
+def test_a_slot_whose_process_is_gone_is_taken_again():
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    table = ConnectionTable.create(slots=1)
+    assert table.claim(gone.pid, now=0.0) == 0
+    assert table.claim(ONE, now=0.0) == 0
 
 
 def test_gunicorn_config_hands_exited_workers_to_the_table():
