@@ -19,7 +19,6 @@ import argparse
 import http.client
 import json
 import multiprocessing
-import statistics
 import sys
 import tempfile
 import threading
@@ -200,12 +199,13 @@ def check_acks(url: str, tokens: dict[str, int], acks: list) -> str:
 
 
 def percentiles(seconds: list[float]) -> tuple[float, float]:
-    """Return the median and 99th percentile in milliseconds."""
+    """Return the median and 99th percentile in milliseconds (nan when none)."""
+    from bench.benchdata import summary
+
     if not seconds:
         return float("nan"), float("nan")
-    ordered = sorted(seconds)
-    p99 = ordered[round(0.99 * (len(ordered) - 1))]
-    return statistics.median(ordered) * 1000, p99 * 1000
+    figures = summary(seconds)
+    return figures["median_ms"], figures["p99_ms"]
 
 
 def report(name: str, result: dict) -> float:

@@ -83,9 +83,9 @@ class ConnectionTable:
 
     def may_accept(self, slot: int, now: float) -> bool:
         """True when no live worker holds fewer connections than this one."""
-        mine = self.counts[slot]
         if self.pids[slot] == 0:  # left the table while stopping
             return True
+        mine = self.counts[slot]
         for other in range(len(self.pids)):
             if (
                 other != slot
@@ -99,11 +99,11 @@ class ConnectionTable:
 
 def _gone(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # PermissionError: alive, someone else's
     except ProcessLookupError:
         return True
-    except PermissionError:  # alive, someone else's
-        return False
+    except PermissionError:
+        pass
     return False
 
 

@@ -63,8 +63,8 @@ class QueuedWritesConnection(sqlite3.Connection):
         super().__init__(database, *args, **kwargs)
         self._lock_path = lock_path(os.fspath(database))
         self._lock_file = _open_lock_file(self._lock_path)
-        self._holding = False
-        self._held_by: set[str] | None = None  # the taking thread's set
+        # While the lock is held: the set of the thread that took it.
+        self._held_by: set[str] | None = None
 
     def cursor(self, factory=None):
         return super().cursor(factory or QueuedWritesCursor)
@@ -77,27 +77,24 @@ class QueuedWritesConnection(sqlite3.Connection):
         return self.cursor().executemany(sql, seq_of_parameters)
 
     def take_writers_lock(self) -> None:
-        if self._lock_file is None or self._holding:
+        if self._lock_file is None or self._held_by is not None:
             return
         held = _paths_held_here()
         if self._lock_path in held:
             return
         fcntl.flock(self._lock_file, fcntl.LOCK_EX)
-        self._holding = True
         self._held_by = held
         held.add(self._lock_path)
 
     def drop_writers_lock(self) -> None:
-        if self._holding:
-            self._holding = False
+        if self._held_by is not None:
             self._forget_holder()
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     def _forget_holder(self) -> None:
         # The set of the thread that took the lock, whichever thread drops it.
-        if self._held_by is not None:
-            self._held_by.discard(self._lock_path)
-            self._held_by = None
+        self._held_by.discard(self._lock_path)
+        self._held_by = None
 
     def commit(self):
         try:
@@ -128,7 +125,7 @@ class QueuedWritesConnection(sqlite3.Connection):
 
     def __del__(self):
         # A connection dropped without close() must not keep the lock taken.
-        if getattr(self, "_holding", False):
+        if getattr(self, "_held_by", None) is not None:
             self._forget_holder()
         self._close_lock_file()
 

@@ -144,9 +144,9 @@ def teams_progress(team_id: int):
     items = assignments.list_assignments(db.session, access.team.id)
     wanted = request.args.get("assignment")
     if wanted is not None:  # present but empty is not "every assignment"
-        if _int(wanted) is None:
+        if (assignment_id := _int(wanted)) is None:
             raise Invalid("assignment must be an assignment id (a number).")
-        items = [assignments.find_assignment(db.session, access, _int(wanted))]
+        items = [assignments.find_assignment(db.session, access, assignment_id)]
     views = team_progress.team_progress(
         db.session, access.team, items, now(), user.timezone
     )

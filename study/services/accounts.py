@@ -155,12 +155,10 @@ def update_settings(session: Session, user: User, changes: dict) -> User:
     return user
 
 
-def is_name(value: object, longest: int = 80) -> bool:
-    """True for a name the learner can read back: 1 to `longest` characters,
-    not all blanks, no NUL."""
-    return (
-        isinstance(value, str) and len(value) <= longest and bool(NAME.fullmatch(value))
-    )
+def is_name(value: object) -> bool:
+    """True for a name the learner can read back: 1 to 80 characters, not all
+    blanks, no NUL."""
+    return isinstance(value, str) and len(value) <= 80 and bool(NAME.fullmatch(value))
 
 
 def _checked_setting(name: str, value: object) -> object:

@@ -142,11 +142,7 @@ def record_review(
         )
         _save_state(connection, user, card.id, memory, after, rating)
         kept = tally.count_rating(connection, user, card, memory, after, now)
-        counts = (
-            tally.counts_after_rating(kept, user, scope, now)
-            if kept is not None and scope is not None
-            else None
-        )
+        counts = tally.counts_after_rating(kept, user, scope, now)
         session.commit()
     except IntegrityError:
         session.rollback()

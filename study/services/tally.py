@@ -40,13 +40,16 @@ def day_and_counts(
 
 
 def counts_after_rating(
-    kept, user: User, scope: queue.Scope, now: datetime
+    kept, user: User, scope: queue.Scope | None, now: datetime
 ) -> queue.Counts | None:
     """Return the cards left in the scope from the tally row a rating just
-    moved (see count_rating), sparing a read; None when that row does not
-    cover this scope today, and the caller counts with day_and_counts."""
+    moved (see count_rating), sparing a read; None without a row or a scope,
+    or when the row does not cover this scope today: the caller counts with
+    day_and_counts."""
+    if scope is None or not scope.topic_ids:
+        return None
     start = srs.study_day_start(now, user.timezone)
-    if not scope.topic_ids or not _fits(kept, start, scope):
+    if not _fits(kept, start, scope):
         return None
     return _read(kept, user, start, now)[1]
 
