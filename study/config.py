@@ -37,11 +37,11 @@ def _database_url(instance: Path) -> str:
 
 def engine_options(url: str) -> dict:
     """Pool settings: a busy timeout for SQLite (a file cannot drop the
-    connection, so no pre-ping); a small pre-pinged pool for PostgreSQL."""
+    connection, so no pre-ping); a small pool for PostgreSQL, whose pre-ping
+    (see study.pool_ping) the app adds to the engine."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "factory": QueuedWritesConnection}}
     return {
-        "pool_pre_ping": True,
         "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
         "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "10")),
         "pool_recycle": 1800,

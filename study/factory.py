@@ -26,6 +26,7 @@ from werkzeug.routing import IntegerConverter
 from study.config import PROJECT_ROOT, load_config
 from study.errors import DomainError
 from study.extensions import csrf, db, limiter, login_manager, migrate
+from study.pool_ping import ping_on_checkout
 from study.web.assets import register_assets
 
 
@@ -87,6 +88,9 @@ def register_template_filters(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, login, CSRF and rate limits to the app."""
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            ping_on_checkout(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -57,12 +57,6 @@ def test_a_second_sqlite_writer_waits_instead_of_failing(sqlite_engine):
         assert connection.execute(text("SELECT count(*) FROM marks")).scalar() == 2
 
 
-def test_postgresql_pool_pre_pings():
-    options = engine_options("postgresql+psycopg://db/shipshape")
-    assert options["pool_pre_ping"] is True
-    assert options["pool_size"] >= 2
-
-
 @pytest.mark.skipif(not pg_url_from_env(), reason="runs with TEST_DATABASE_URL")
 def test_the_app_answers_again_after_postgresql_restarts(tmp_path):
     with postgres_cluster() as cluster:
