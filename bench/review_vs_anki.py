@@ -5,8 +5,8 @@ Usage: .venv/bin/python bench/review_vs_anki.py [--cards 10000] [--due 5000]
 
 One learner with `--cards` cards in review, `--due` of them due, and `--history`
 review-log rows. Each step is what the JSON API does for a rating:
-study.services.reviews.record_review, then queue.study_scope,
-tally.day_and_counts, next_due and due_card, called in-process. The same run
+study.services.reviews.record_review, then tally.scope_day_and_counts,
+queue.next_card and queue.due_card, called in-process. The same run
 builds the same collection in Anki's own backend (the `anki` package, FSRS on:
 a note per card, the same due cards and the same number of revlog rows) and
 times answer_card + get_queued_cards. Prints median and p99 of both and the ratio
@@ -68,8 +68,7 @@ def time_ours(app, steps: int) -> list[float]:
         user = session.scalars(db.select(User)).one()
 
         def next_card(moment):
-            scope = queue.study_scope(session, user)
-            day, left = tally.day_and_counts(session, user, scope, moment)
+            scope, day, left = tally.scope_day_and_counts(session, user, moment)
             card = queue.next_card(session, user, scope, moment, day, left)
             return queue.due_card(session, user, card, moment)
 

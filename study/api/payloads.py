@@ -81,19 +81,18 @@ def counts_json(counts: Counts) -> dict:
 def due_card_json(due: DueCard) -> dict:
     """Return a card to study, with its review id and interval previews."""
     card = due.card
-    note = card.note
     return {
         "id": card.key,
         "kind": card.kind,
-        "topic": card.topic.slug,
-        "topic_title": card.topic.title,
+        "topic": card.topic_slug,
+        "topic_title": card.topic_title,
         "pack": card.pack_id,
         "front_html": card.front_html,
         "back_html": card.back_html,
         "review_id": due.review_id,
         "intervals": {str(k): v for k, v in due.previews.items()},
         "is_new": due.memory is None,
-        "note_url": url_for("notes.note", pack_id=card.pack_id, note_id=note.slug)
-        if note
+        "note_url": url_for("notes.note", pack_id=card.pack_id, note_id=card.note_slug)
+        if card.note_slug
         else None,
     }

@@ -9,7 +9,7 @@ from functools import cache
 
 from fsrs import State
 from sqlalchemy import and_, bindparam, case, exists, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from study import srs
 from study.models import (
@@ -24,8 +24,6 @@ from study.models import (
 )
 
 LEARNING_STATES = (int(State.Learning), int(State.Relearning))
-# The study page links a card to its note by slug: load just that with the card.
-WITH_NOTE_SLUG = joinedload(Card.note).load_only(Note.pack_id, Note.slug)
 
 
 @dataclass(frozen=True)
@@ -61,10 +59,56 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class ShownCard:
+    """What the study page and the API show of a card: its text, its topic and
+    its note's slug, read by the due queue's query as plain columns."""
+
+    id: int
+    key: str
+    kind: str
+    pack_id: str
+    front_html: str
+    back_html: str
+    topic_slug: str
+    topic_title: str
+    note_slug: str | None
+
+    @classmethod
+    def of(cls, card: Card) -> ShownCard:
+        """Take what is shown from a loaded card."""
+        return cls(
+            id=card.id,
+            key=card.key,
+            kind=card.kind,
+            pack_id=card.pack_id,
+            front_html=card.front_html,
+            back_html=card.back_html,
+            topic_slug=card.topic.slug,
+            topic_title=card.topic.title,
+            note_slug=card.note.slug if card.note else None,
+        )
+
+    @classmethod
+    def from_row(cls, row) -> ShownCard:
+        """Take what is shown from a row of SHOWN_COLUMNS."""
+        return cls(
+            id=row.id,
+            key=row.key,
+            kind=row.kind,
+            pack_id=row.pack_id,
+            front_html=row.front_html,
+            back_html=row.back_html,
+            topic_slug=row.topic_slug,
+            topic_title=row.topic_title,
+            note_slug=row.note_slug,
+        )
+
+
+@dataclass(frozen=True)
 class DueCard:
     """A card ready to show, with what the rating buttons need."""
 
-    card: Card
+    card: ShownCard
     memory: srs.Memory | None
     review_id: str
     previews: dict[int, str] = field(default_factory=dict)
@@ -96,10 +140,18 @@ def study_scope(
         query = LIVE_TOPICS.where(Topic.pack_id == pack)
         if topic:
             query = query.where(Topic.slug == topic)
-        rows = session.execute(query).all()
-    else:
-        chosen = session.connection().execute(CHOSEN_TOPICS, {"user_id": user.id})
-        rows = [row for row in chosen if _chosen(row)]
+        return scope_of(session.execute(query).all())
+    chosen = session.connection().execute(CHOSEN_TOPICS, {"user_id": user.id})
+    return chosen_scope(chosen)
+
+
+def chosen_scope(rows) -> Scope:
+    """Return the scope of CHOSEN_TOPICS rows: the topics the learner chose."""
+    return scope_of([row for row in rows if _chosen(row)])
+
+
+def scope_of(rows) -> Scope:
+    """Return the scope of these rows of LIVE_TOPICS."""
     topic_ids = tuple(row.id for row in rows)
     fingerprints = {row.pack_id: row.fingerprint for row in rows}
     return Scope(
@@ -263,7 +315,7 @@ class NextCard:
     row of its columns; None while new) and, when the query brought it along,
     how often the learner rated it."""
 
-    card: Card
+    card: ShownCard
     state: object | None
     times_rated: int | None = None
 
@@ -275,7 +327,7 @@ def next_due(
     now: datetime,
     day: Today,
     left: Counts | None = None,
-) -> Card | None:
+) -> ShownCard | None:
     """Return the next card: due learning first, then due reviews, then new."""
     found = next_card(session, user, scope, now, day, left)
     return found.card if found else None
@@ -306,18 +358,31 @@ def next_card(
         if review is not None:
             return review
     if day.new_done < user.new_cards_per_day and (left is None or left.new):
-        row = session.execute(
-            _first_new(scope.note_id is not None), _params(user, scope)
-        ).first()
+        row = (
+            session.connection()
+            .execute(_first_new(scope.note_id is not None), _params(user, scope))
+            .first()
+        )
         if row is not None:
-            return NextCard(row.Card, None, row.times_rated)
+            return NextCard(ShownCard.from_row(row), None, row.times_rated)
     # Nothing else to do: learn ahead, like Anki, rather than make the learner wait.
     return _first_due(session, user, scope, LEARNING_STATES, now + srs.LEARN_AHEAD)
 
 
-# The study loop's read, one statement per shape, built once: the card with its
-# note's slug (and, joined by the model, its topic), the learner's state as
-# plain columns, and how often the learner rated the card (for its review id).
+# The study loop's read, one statement per shape, built once and run without
+# the ORM: what is shown of the card, the learner's state of it, and how often
+# the learner rated it (for its review id), all as plain columns.
+SHOWN_COLUMNS = (
+    Card.id,
+    Card.key,
+    Card.kind,
+    Card.pack_id,
+    Card.front_html,
+    Card.back_html,
+    Topic.slug.label("topic_slug"),
+    Topic.title.label("topic_title"),
+    Note.slug.label("note_slug"),
+)
 # The columns of a learner's state that `to_memory` reads.
 MEMORY_COLUMNS = (
     CardState.state,
@@ -338,9 +403,13 @@ REVIEW_STATES = (int(State.Review),)
 
 
 def _shown(query, with_note: bool):
-    query = query.options(WITH_NOTE_SLUG).where(
-        Card.retired.is_(False),
-        Card.topic_id.in_(bindparam("topic_ids", expanding=True)),
+    query = (
+        query.join(Topic, Topic.id == Card.topic_id)
+        .outerjoin(Note, Note.id == Card.note_id)
+        .where(
+            Card.retired.is_(False),
+            Card.topic_id.in_(bindparam("topic_ids", expanding=True)),
+        )
     )
     return query.where(Card.note_id == bindparam("note_id")) if with_note else query
 
@@ -353,7 +422,7 @@ def _first_due_query(with_note: bool, before: bool):
         else CardState.due <= bindparam("until")
     )
     query = (
-        select(Card, *MEMORY_COLUMNS, TIMES_RATED)
+        select(*SHOWN_COLUMNS, *MEMORY_COLUMNS, TIMES_RATED)
         .join(CardState, Card.id == CardState.card_id)
         .where(
             CardState.user_id == bindparam("user_id"),
@@ -372,7 +441,7 @@ def _first_new(with_note: bool):
         CardState.user_id == bindparam("user_id"), CardState.card_id == Card.id
     )
     query = (
-        select(Card, TIMES_RATED)
+        select(*SHOWN_COLUMNS, TIMES_RATED)
         .where(Card.pack_id.in_(bindparam("pack_ids", expanding=True)), ~studied)
         .order_by(Card.position)
         .limit(1)
@@ -400,12 +469,14 @@ def _first_due(
 ) -> NextCard | None:
     """Return the earliest-due card in these states, due at or `before` until."""
     query = _first_due_query(scope.note_id is not None, before)
-    row = session.execute(
-        query, _params(user, scope, states=list(states), until=until)
-    ).first()
+    row = (
+        session.connection()
+        .execute(query, _params(user, scope, states=list(states), until=until))
+        .first()
+    )
     if row is None:
         return None
-    return NextCard(row.Card, row, row.times_rated)
+    return NextCard(ShownCard.from_row(row), row, row.times_rated)
 
 
 def next_review_at(
@@ -481,7 +552,7 @@ def review_id_for(session: Session, user: User, card: Card) -> str:
 def due_card(
     session: Session,
     user: User,
-    card: Card | NextCard,
+    card: Card | ShownCard | NextCard,
     now: datetime,
 ) -> DueCard:
     """Bundle a card with its memory state, review id and interval previews
@@ -492,6 +563,8 @@ def due_card(
         memory = to_memory(state) if state else None
     else:
         memory = memory_of(session, user, card)
+        if isinstance(card, Card):
+            card = ShownCard.of(card)
     if times_rated is None:
         times_rated = _times_rated(session, user, card)
     return DueCard(

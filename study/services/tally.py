@@ -31,12 +31,37 @@ def day_and_counts(
 ) -> tuple[queue.Today, queue.Counts]:
     """Return the learner's study day and the cards left in it for this scope."""
     if not scope.topic_ids:
-        return queue.today(session, user, now), queue.Counts(0, 0, 0)
+        return _nothing_to_study(session, user, now)
+    kept = session.connection().execute(KEPT, {"user_id": user.id}).first()
+    return _day_and_counts_from(kept, session, user, scope, now)
+
+
+def scope_day_and_counts(
+    session: Session, user: User, now: datetime, **scope_args: str
+) -> tuple[queue.Scope, queue.Today, queue.Counts]:
+    """Return the study scope (see queue.study_scope), the learner's study day
+    and the cards left in it; for the learner's chosen topics, the scope and
+    the kept tally come in one read."""
+    if scope_args:
+        scope = queue.study_scope(session, user, **scope_args)
+        return scope, *day_and_counts(session, user, scope, now)
+    rows = session.connection().execute(CHOSEN_AND_KEPT, {"user_id": user.id}).all()
+    scope = queue.chosen_scope(rows)
+    if not scope.topic_ids:
+        return scope, *_nothing_to_study(session, user, now)
+    kept = rows[0] if rows[0].user_id is not None else None  # no tally kept yet
+    return scope, *_day_and_counts_from(kept, session, user, scope, now)
+
+
+def _nothing_to_study(session: Session, user: User, now: datetime):
+    return queue.today(session, user, now), queue.Counts(0, 0, 0)
+
+
+def _day_and_counts_from(kept, session, user, scope, now):
     start = srs.study_day_start(now, user.timezone)
-    tally = session.connection().execute(KEPT, {"user_id": user.id}).first()
-    if not _fits(tally, start, scope):
-        tally = _count_again(session, user, scope, now, start)
-    return _read(tally, user, start, now)
+    if not _fits(kept, start, scope):
+        kept = _count_again(session, user, scope, now, start)
+    return _read(kept, user, start, now)
 
 
 def counts_after_rating(
@@ -168,3 +193,15 @@ def forget(session: Session, user_id: int) -> None:
     """Drop the learner's tally (inside a transaction that changed card states
     other than by a rating), so the next page counts again."""
     session.execute(delete(DayTally).where(DayTally.user_id == user_id))
+
+
+# The learner's chosen topics (queue.CHOSEN_TOPICS) with, on every row, the
+# kept tally's columns that _fits and _read look at, for the pages that need
+# both.
+CHOSEN_AND_KEPT = queue.CHOSEN_TOPICS.add_columns(
+    *(
+        TALLIES.c[name]
+        for name in TALLIES.c.keys()
+        if name not in ("topic_ids", "note_id")  # the tally's stamp covers them
+    )
+).outerjoin(TALLIES, TALLIES.c.user_id == bindparam("user_id"))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from study.extensions import db
 from study.models import Card, Pack, ReviewLog
-from study.services import progress, queue, tally, team_progress
+from study.services import progress, tally, team_progress
 from study.services.next_study import next_study
 from study.web.clock import now
 
@@ -28,8 +28,7 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html", packs=packs)
     moment = now()
-    scope = queue.study_scope(db.session, current_user)
-    day, counts = tally.day_and_counts(db.session, current_user, scope, moment)
+    scope, day, counts = tally.scope_day_and_counts(db.session, current_user, moment)
     upcoming = None
     if counts.total == 0:
         upcoming = next_study(db.session, current_user, scope, day, moment)

@@ -31,8 +31,9 @@ def session_state(card_key: str | None = None) -> dict:
     scope_args = _scope_args()
     user = current_user._get_current_object()
     moment = now()
-    scope = queue.study_scope(db.session, user, **scope_args)
-    day, counts = tally.day_and_counts(db.session, user, scope, moment)
+    scope, day, counts = tally.scope_day_and_counts(
+        db.session, user, moment, **scope_args
+    )
     card = _requested_card(card_key, user, moment, day)
     if card is None:
         card = queue.next_card(db.session, user, scope, moment, day, counts)
@@ -57,7 +58,7 @@ def _requested_card(card_key, user, moment, day):
     memory = queue.to_memory(state) if state else None
     if not srs.is_due(memory, moment, day.end):
         return None
-    return queue.NextCard(card, state)
+    return queue.NextCard(queue.ShownCard.of(card), state)
 
 
 @bp.get("/study")

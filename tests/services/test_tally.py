@@ -46,8 +46,9 @@ class Learner:
         return queue.study_scope(db.session, self.user, **self.scope_args)
 
     def rate(self) -> None:
-        scope = self.scope()
-        day, left = tally.day_and_counts(db.session, self.user, scope, self.now)
+        scope, day, left = tally.scope_day_and_counts(
+            db.session, self.user, self.now, **self.scope_args
+        )
         card = queue.next_due(db.session, self.user, scope, self.now, day, left)
         if card is None:
             return
@@ -103,6 +104,12 @@ class Learner:
             counted_day.reviews_done,
             counted_day.ratings,
         )
+        # The study page's one read of scope and tally says the same.
+        db.session.remove()
+        together = tally.scope_day_and_counts(
+            db.session, self.user, self.now, **self.scope_args
+        )
+        assert together == (scope, day, kept)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -145,3 +152,17 @@ def test_a_new_study_day_counts_again(ctx, starter, user):
     learner.now += timedelta(days=1)
     learner.check()
     assert db.session.get(DayTally, user).ratings == 0
+
+
+def test_with_no_packs_there_is_nothing_to_study(ctx, user):
+    learner = db.session.get(User, user)
+    scope, day, left = tally.scope_day_and_counts(db.session, learner, START)
+    assert scope.topic_ids == () and left == queue.Counts(0, 0, 0)
+    assert day.ratings == 0 and db.session.get(DayTally, user) is None
+
+
+def test_the_first_read_of_the_day_counts_and_keeps_the_tally(ctx, starter, user):
+    learner = db.session.get(User, user)
+    scope, _, left = tally.scope_day_and_counts(db.session, learner, START)
+    kept = db.session.get(DayTally, user)
+    assert kept.scope_stamp == scope.stamp and left.new == kept.new_unseen > 0
