@@ -5,8 +5,8 @@ Usage: .venv/bin/python bench/scale.py [--max-rows 10000000] [--cards 10000]
 
 One learner with `--cards` cards in review (half of them due) owns every
 review-log row, spread over the past three years. At each size the script times
-what showing the next card costs (queue.study_scope, tally.day_and_counts,
-next_due, due_card) twice: with the day's tally kept (every page after the
+what showing the next card costs (tally.scope_day_and_counts,
+queue.next_card, queue.due_card) twice: with the day's tally kept (every page after the
 first of the day) and with it dropped before each run (the first page of a day,
 which counts the cards again). It prints the median and p99 of both, and at the
 end the ratio of the largest size's median to the smallest's (the target is
@@ -44,8 +44,7 @@ def time_queue(app, runs: int, recount: bool = False) -> list[float]:
                 session.commit()
             started = time.perf_counter()
             moment = now_utc()
-            scope = queue.study_scope(session, user)
-            day, left = tally.day_and_counts(session, user, scope, moment)
+            scope, day, left = tally.scope_day_and_counts(session, user, moment)
             card = queue.next_card(session, user, scope, moment, day, left)
             queue.due_card(session, user, card, moment)
             session.rollback()  # end the read transaction, as a request does
