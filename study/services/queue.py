@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cache
 
@@ -90,18 +90,11 @@ class ShownCard:
 
     @classmethod
     def from_row(cls, row) -> ShownCard:
-        """Take what is shown from a row of SHOWN_COLUMNS."""
-        return cls(
-            id=row.id,
-            key=row.key,
-            kind=row.kind,
-            pack_id=row.pack_id,
-            front_html=row.front_html,
-            back_html=row.back_html,
-            topic_slug=row.topic_slug,
-            topic_title=row.topic_title,
-            note_slug=row.note_slug,
-        )
+        """Take what is shown from a row with SHOWN_COLUMNS (named as the fields)."""
+        return cls(*(getattr(row, name) for name in SHOWN_FIELDS))
+
+
+SHOWN_FIELDS = tuple(field.name for field in fields(ShownCard))
 
 
 @dataclass(frozen=True)
