@@ -491,7 +491,9 @@ def next_review_at(
     )
 
 
-def memory_of(session: Session, user: User, card: Card) -> srs.Memory | None:
+def memory_of(
+    session: Session, user: User, card: Card | ShownCard
+) -> srs.Memory | None:
     """Return the learner's memory state of a card (None while it is new)."""
     state = session.get(CardState, (user.id, card.id))
     return to_memory(state) if state else None
@@ -520,14 +522,14 @@ RATINGS_OF_CARD = (
 )
 
 
-def _times_rated(session: Session, user: User, card: Card) -> int:
+def _times_rated(session: Session, user: User, card: Card | ShownCard) -> int:
     found = session.connection().execute(
         RATINGS_OF_CARD, {"user_id": user.id, "card_id": card.id}
     )
     return found.scalar()
 
 
-def review_id(user: User, card: Card, times_rated: int) -> str:
+def review_id(user: User, card: Card | ShownCard, times_rated: int) -> str:
     """Return the review id for showing this card now.
 
     It is derived from how often the card was rated before, so two tabs showing
@@ -537,7 +539,7 @@ def review_id(user: User, card: Card, times_rated: int) -> str:
     return hashlib.sha256(seed).hexdigest()[:32]
 
 
-def review_id_for(session: Session, user: User, card: Card) -> str:
+def review_id_for(session: Session, user: User, card: Card | ShownCard) -> str:
     """Return the review id for showing this card now (counting its ratings)."""
     return review_id(user, card, _times_rated(session, user, card))
 
