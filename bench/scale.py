@@ -5,10 +5,10 @@ Usage: .venv/bin/python bench/scale.py [--max-rows 10000000] [--cards 10000]
 
 One learner with `--cards` cards in review (half of them due) owns every
 review-log row, spread over the past three years. At each size the script times
-what showing the next card costs (tally.scope_day_and_counts,
-queue.next_card, queue.due_card) twice: with the day's tally kept (every page after the
-first of the day) and with it dropped before each run (the first page of a day,
-which counts the cards again). It prints the median and p99 of both, and at the
+what showing the next card costs (tally.scope_day_and_counts, queue.next_card,
+queue.due_card) twice: with the day's tally kept (every page after the first
+of the day) and with it dropped before each run (the first page of a day, which
+counts the cards again). It prints the median and p99 of both, and at the
 end the ratio of the largest size's median to the smallest's (the target is
 1.5 or less: flat).
 """

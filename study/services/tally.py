@@ -30,9 +30,9 @@ def day_and_counts(
     session: Session, user: User, scope: queue.Scope, now: datetime
 ) -> tuple[queue.Today, queue.Counts]:
     """Return the learner's study day and the cards left in it for this scope."""
-    if not scope.topic_ids:
-        return _nothing_to_study(session, user, now)
-    kept = session.connection().execute(KEPT, {"user_id": user.id}).first()
+    kept = None
+    if scope.topic_ids:
+        kept = session.connection().execute(KEPT, {"user_id": user.id}).first()
     return _day_and_counts_from(kept, session, user, scope, now)
 
 
@@ -47,17 +47,14 @@ def scope_day_and_counts(
         return scope, *day_and_counts(session, user, scope, now)
     rows = session.connection().execute(CHOSEN_AND_KEPT, {"user_id": user.id}).all()
     scope = queue.chosen_scope(rows)
-    if not scope.topic_ids:
-        return scope, *_nothing_to_study(session, user, now)
-    kept = rows[0] if rows[0].user_id is not None else None  # no tally kept yet
+    # Every row carries the tally's columns, all None while none is kept.
+    kept = rows[0] if rows and rows[0].user_id is not None else None
     return scope, *_day_and_counts_from(kept, session, user, scope, now)
 
 
-def _nothing_to_study(session: Session, user: User, now: datetime):
-    return queue.today(session, user, now), queue.Counts(0, 0, 0)
-
-
 def _day_and_counts_from(kept, session, user, scope, now):
+    if not scope.topic_ids:
+        return queue.today(session, user, now), queue.Counts(0, 0, 0)
     start = srs.study_day_start(now, user.timezone)
     if not _fits(kept, start, scope):
         kept = _count_again(session, user, scope, now, start)
@@ -197,11 +194,8 @@ def forget(session: Session, user_id: int) -> None:
 
 # The learner's chosen topics (queue.CHOSEN_TOPICS) with, on every row, the
 # kept tally's columns that _fits and _read look at, for the pages that need
-# both.
+# both. The tally's own topic list is left out: its stamp says the same, and
+# decoding that JSON on every topic row would cost more than the read saves.
 CHOSEN_AND_KEPT = queue.CHOSEN_TOPICS.add_columns(
-    *(
-        TALLIES.c[name]
-        for name in TALLIES.c.keys()
-        if name not in ("topic_ids", "note_id")  # the tally's stamp covers them
-    )
+    *(column for column in TALLIES.c if column.name not in ("topic_ids", "note_id"))
 ).outerjoin(TALLIES, TALLIES.c.user_id == bindparam("user_id"))
