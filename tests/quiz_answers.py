@@ -32,3 +32,8 @@ def wrong_answer(kind: str, shown: dict, key: dict):
     right = right_answer(kind, shown, key)
     first, second = list(right)[:2]
     return {**right, first: right[second], second: right[first]}
+
+
+def wrong_answer_to(item):
+    """Return a wrong answer to one question of an attempt."""
+    return wrong_answer(item.question.kind, item.shown, item.key)

@@ -19,7 +19,7 @@ from sqlalchemy import inspect, select, text
 from study import create_app
 from study.config import engine_options
 from study.extensions import db
-from study.models import Base, DayTally, ReviewLog, User
+from study.models import Base, Card, CardState, DayTally, ReviewLog, User
 from study.packs.importer import import_packs
 from study.services import (
     accounts,
@@ -33,6 +33,7 @@ from study.services import (
     teams,
 )
 from tests.conftest import PASSWORD, STARTER, at
+from tests.quiz_answers import wrong_answer_to
 from tests.servers import pg_url_from_env, scratch_database
 
 FIRST_REVISION = "c4de9d8ae6f7"
@@ -174,7 +175,11 @@ def previous_release_data(app) -> None:
         attempt = quizzes.start_quiz(
             db.session, owner, quizzes.QuizRequest(pack="starter", count=5), NOW
         )
-        quizzes.submit_quiz(db.session, owner, attempt.id, NOW + timedelta(minutes=3))
+        study_linked_cards(owner, attempt, NOW + timedelta(minutes=1))
+        wrong = {item.position: wrong_answer_to(item) for item in attempt.items}
+        quizzes.submit_quiz(
+            db.session, owner, attempt.id, NOW + timedelta(minutes=3), wrong
+        )
         team = teams.create_team(db.session, owner, "Platform crew", NOW)
         team_invites.create_link_invite(db.session, owner, team.id, NOW)
         team_invites.invite_by_email(db.session, owner, team.id, member.email, NOW)
@@ -182,6 +187,22 @@ def previous_release_data(app) -> None:
             pack="starter", due="2026-03-01", all_cards_studied=True, exam_passed=True
         )
         assignments.create_assignment(db.session, owner, team.id, spec, NOW)
+
+
+def study_linked_cards(user, attempt, moment) -> None:
+    """Rate the cards behind a quiz's questions that the user never studied, so
+    that its wrong answers lapse them."""
+    keys = {key for item in attempt.items for key in item.question.data["cards"]}
+    studied = set(
+        db.session.scalars(
+            select(Card.key)
+            .join(CardState, CardState.card_id == Card.id)
+            .where(CardState.user_id == user.id)
+        )
+    )
+    for card in db.session.scalars(select(Card).where(Card.key.in_(keys - studied))):
+        review_id = queue.review_id_for(db.session, user, card)
+        reviews.record_review(db.session, user, card.key, 3, review_id, 900, moment)
 
 
 def test_upgrading_from_the_previous_release_keeps_all_data(tmp_path):

@@ -151,6 +151,14 @@ def check_answer_shape(kind: str, shown: dict, answer: object) -> object:
     return answer
 
 
+def is_blank(answer: Any) -> bool:
+    """Tell whether a question was left without an answer: it scores as
+    wrong, but says nothing about what the learner remembers."""
+    if isinstance(answer, str):
+        return not answer.strip()
+    return answer is None or answer == [] or answer == {}
+
+
 def grade(kind: str, shown: dict, key: dict, answer: Any) -> bool:
     """Grade a given answer against the attempt's key; bad input is wrong."""
     if answer is None:

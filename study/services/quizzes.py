@@ -412,6 +412,10 @@ def finalize(session: Session, attempt: QuizAttempt, now: datetime) -> None:
     attempt.timed_out = timed_out
     attempt.submitted_at = min(now, attempt.deadline) if timed_out else now
     attempt.status = "submitted"
-    missed = [item.question for item in attempt.items if not item.correct]
+    missed = [
+        item.question
+        for item in attempt.items
+        if not item.correct and not presenting.is_blank(item.answer)
+    ]
     lapse_missed_cards(session, attempt.user_id, attempt.id, missed, now)
     session.commit()

@@ -19,7 +19,7 @@ from study.errors import Conflict, Invalid
 from study.extensions import db
 from study.models import Pack
 from study.quiz import present as presenting
-from study.services import quiz_history, quizzes
+from study.services import lapses, quiz_history, quizzes
 from study.web.clock import now
 from study.web.forms import ButtonForm
 
@@ -226,4 +226,7 @@ def review(attempt_id: int):
         }
         for item in attempt.items
     ]
-    return render_template("quiz/review.html", attempt=attempt, rows=rows)
+    follow = lapses.follow_up(db.session, current_user.id, attempt)
+    return render_template(
+        "quiz/review.html", attempt=attempt, rows=rows, follow=follow
+    )

@@ -2,13 +2,16 @@
 submit racing the button): the attempt is graded once and never changes after."""
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from study.extensions import db
 from study.models import Card, QuizAttempt, ReviewLog, User
+from study.services import queue, reviews
 from study.services.accounts import create_api_token
+from tests.quiz_answers import wrong_answer_to
 
 ROUNDS = 4
 
@@ -68,20 +71,48 @@ def _linked_cards(app, attempt_id):
 
 def _quiz_lapses(app, user):
     with app.app_context():
-        count = db.session.scalar(select(func.count()).where(ReviewLog.user_id == user))
+        count = db.session.scalar(
+            select(func.count()).where(
+                ReviewLog.user_id == user, ReviewLog.from_quiz.is_(True)
+            )
+        )
         db.session.remove()
     return count
 
 
+def _study_every_card(app, user):
+    """Rate every card of the starter pack Easy, a week before now."""
+    with app.app_context():
+        learner = db.session.get(User, user)
+        moment = datetime.now(UTC) - timedelta(days=7)
+        for card in db.session.scalars(select(Card).where(Card.retired.is_(False))):
+            review_id = queue.review_id_for(db.session, learner, card)
+            reviews.record_review(
+                db.session, learner, card.key, 4, review_id, 1000, moment
+            )
+        db.session.remove()
+
+
+def _wrong_answers(app, attempt_id):
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        answers = {str(item.position): wrong_answer_to(item) for item in attempt.items}
+        db.session.remove()
+    return answers
+
+
 def test_two_submits_at_once_grade_the_attempt_once(app, user, starter, bearer):
+    _study_every_card(app, user)
     for _ in range(ROUNDS):
         attempt = _start(app, bearer)
         path = f"/api/v1/quizzes/{attempt}/submit"
+        body = {"answers": _wrong_answers(app, attempt)}
         before = _quiz_lapses(app, user)
-        first, second = _at_once(app, [("POST", path, {"answers": {}}, bearer)] * 2)
+        first, second = _at_once(app, [("POST", path, body, bearer)] * 2)
         assert first[0] == second[0] == 200, (first, second)
         assert first[1] == second[1]  # one grading, the same time taken
-        # Every question was left blank, so each linked card lapsed exactly once.
+        assert first[1]["correct"] == 0
+        # Every question was answered wrong: each linked card lapsed exactly once.
         assert _quiz_lapses(app, user) - before == _linked_cards(app, attempt)
 
 

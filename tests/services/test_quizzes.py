@@ -9,10 +9,10 @@ from sqlalchemy import select
 from study.errors import Conflict, Invalid, NotFound
 from study.extensions import db
 from study.models import Card, CardState, QuizAttempt, ReviewLog, User
-from study.services import quiz_history, quizzes
+from study.services import queue, quiz_history, quizzes, reviews
 from study.services.quizzes import QuizRequest
 from tests.conftest import at, make_user
-from tests.quiz_answers import right_answer_to
+from tests.quiz_answers import right_answer_to, wrong_answer_to
 
 NOW = at(2026, 3, 10, 12, 0)
 
@@ -145,22 +145,33 @@ def test_immediate_feedback_locks_the_question(learner):
         quizzes.save_answer(db.session, learner, attempt.id, 1, None, NOW)
 
 
-def test_missed_questions_make_their_cards_due(learner):
-    attempt = start(learner, topics=("basics",), count=5)
-    quizzes.submit_quiz(db.session, learner, attempt.id, NOW)  # all unanswered
+def test_missed_questions_make_their_studied_cards_due(learner):
     cards = {
         c.key: c.id
         for c in db.session.scalars(select(Card).where(Card.pack_id == "starter"))
     }
-    for key in (
+    shell = (
         "starter:note:shell:ls",
         "starter:note:shell:echo",
         "starter:note:shell:cat",
-    ):
+    )
+    for key in shell:  # studied a week ago, rated Easy: not due at NOW
+        card = db.session.get(Card, cards[key])
+        review_id = queue.review_id_for(db.session, learner, card)
+        reviews.record_review(
+            db.session, learner, key, 4, review_id, 1500, NOW - timedelta(days=7)
+        )
+    attempt = start(learner, topics=("basics",), count=5)
+    answers = {item.position: wrong_answer_to(item) for item in attempt.items}
+    quizzes.submit_quiz(db.session, learner, attempt.id, NOW, answers)
+    for key in shell:
         state = db.session.get(CardState, (learner.id, cards[key]))
-        assert state is not None and state.due <= NOW + timedelta(minutes=1)
-    logs = db.session.scalars(select(ReviewLog)).all()
-    assert logs and all(log.rating == 1 for log in logs)
+        assert state is not None and state.due <= NOW + timedelta(minutes=10)
+    lapses = db.session.scalars(
+        select(ReviewLog).where(ReviewLog.from_quiz.is_(True))
+    ).all()
+    assert {log.card_id for log in lapses} == {cards[key] for key in shell}
+    assert all(log.rating == 1 for log in lapses)
 
 
 def test_domc_asks_one_option_at_a_time(learner):

@@ -1,12 +1,14 @@
 """Quiz pages over real HTTP: choose, answer, submit, review; no answer leaks."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from study.extensions import db
-from study.models import AttemptItem, QuizAttempt
+from study.models import AttemptItem, Card, QuizAttempt, User
 from study.quiz import present as presenting
+from study.services import queue, reviews
 from tests.quiz_answers import right_answer, wrong_answer
 from tests.services.test_quiz_history import import_starter_copy
 
@@ -312,3 +314,60 @@ def test_scores_by_topic_are_shown_per_pack(app, logged_in, starter, tmp_path):
     tables = re.findall(r'<h3 id="topic-scores-(\w+)">([^<]+)</h3>', scores)
     assert tables == [("second", "Second deck"), ("starter", "Starter deck")]
     assert scores.count("<td>Basics</td>") == 2
+
+
+def answer_all(client, attempt_id, items, answered=None):
+    """Answer the attempt's questions wrong (only the first `answered`)."""
+    for position, kind, shown, key in items[:answered]:
+        given = wrong_answer(kind, shown, key)
+        client.form(
+            f"/quiz/{attempt_id}/answer",
+            {"n": str(position), "go": "next", **form_fields(kind, given)},
+        )
+    client.form(f"/quiz/{attempt_id}/submit")
+    return client.get(f"/quiz/{attempt_id}/review").get_data(as_text=True)
+
+
+def linked_cards(app, attempt_id, positions) -> int:
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        keys = {
+            key
+            for item in attempt.items
+            if item.position in positions
+            for key in item.question.data["cards"]
+        }
+        return len(keys)
+
+
+def test_the_review_says_which_studied_cards_came_due(app, logged_in, starter):
+    with app.app_context():
+        learner = db.session.scalar(select(User))
+        moment = datetime.now(UTC) - timedelta(days=7)
+        for card in db.session.scalars(select(Card).where(Card.retired.is_(False))):
+            review_id = queue.review_id_for(db.session, learner, card)
+            reviews.record_review(
+                db.session, learner, card.key, 4, review_id, 1, moment
+            )
+    start(logged_in)
+    attempt_id, items = attempt_items(app)
+    page = answer_all(logged_in, attempt_id, items)
+    lapsed = linked_cards(app, attempt_id, {item[0] for item in items})
+    follow = re.search(r'id="follow-up">(.*?)</div>', page, re.S).group(1)
+    assert f"{lapsed} card{'s' if lapsed != 1 else ''} you had studied" in follow
+    assert "still new to you" not in follow and "left blank" not in follow
+    assert 'href="/study">Review them now</a>' in page
+
+
+def test_the_review_sends_new_cards_to_their_topic(app, logged_in, starter):
+    start(logged_in)
+    attempt_id, items = attempt_items(app)
+    page = answer_all(logged_in, attempt_id, items, answered=1)
+    new = linked_cards(app, attempt_id, {items[0][0]})
+    follow = re.search(r'id="follow-up">(.*?)</div>', page, re.S).group(1)
+    assert "you had studied" not in follow and "Review them now" not in page
+    assert f"{new} card{'s' if new != 1 else ''} behind the questions" in follow
+    assert "still new to you" in follow
+    assert re.search(r'href="/study\?pack=starter&amp;topic=\w+">', follow)
+    blank = len(items) - 1
+    assert f"{blank} questions left blank count as wrong" in follow
