@@ -220,7 +220,7 @@ def refuse_nul_bytes() -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Send the security headers with every response."""
+    """Send the security and caching headers with every response."""
     app.before_request(refuse_nul_bytes)
 
     @app.after_request
@@ -231,6 +231,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        # Pages and API answers show one learner's state at one moment: never
+        # keep them, so Back fetches the study page afresh instead of showing
+        # a card already rated (static files set their own, long, caching).
+        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

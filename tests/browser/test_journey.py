@@ -93,3 +93,24 @@ def test_phone_sized_study_page(browser, live_server):
     assert width <= 375
     shot(page, "08-study-phone")
     context.close()
+
+
+def test_back_after_rating_shows_the_study_page_as_it_is_now(page, live_server):
+    register(page, live_server, "back@example.com")
+    page.click("#start-studying")
+    rated = []
+    for _ in range(3):
+        rated.append(front_text(page))
+        page.keyboard.press("Space")
+        page.keyboard.press("3")
+        expect(page.locator("#card-front")).not_to_have_text(rated[-1])
+    expect(page.locator('[data-count="done"]')).to_have_text("3")
+    page.get_by_role("link", name="Progress").first.click()
+    page.wait_for_url(f"{live_server}/progress")
+    page.go_back()
+    page.wait_for_url(re.compile(r"/study"))
+    # Fetched again, not the page as first loaded: the counts and the card
+    # are today's, so a rated card cannot be rated a second time from here.
+    expect(page.locator('[data-count="done"]')).to_have_text("3")
+    assert front_text(page) not in rated
+    shot(page, "07-back-after-rating")

@@ -173,8 +173,9 @@ def _invite_links(client, team_id: int, headers: dict) -> tuple[str, str]:
     if "Host" in headers:  # the test client sends a cookie to its own host only
         cookie = client.client.get_cookie("session")
         client.client.set_cookie("session", cookie.value, domain=headers["Host"])
-    page = client.form(f"/teams/{team_id}/invites", {"kind": "link"}, headers=headers)
-    assert page.status_code == 200
+    made = client.form(f"/teams/{team_id}/invites", {"kind": "link"}, headers=headers)
+    assert made.status_code == 302  # the team page then shows the new link once
+    page = client.client.get(made.headers["Location"].split("#")[0], headers=headers)
     api = client.client.post(
         f"/api/v1/teams/{team_id}/invites",
         json={},
@@ -299,6 +300,19 @@ def test_every_page_sends_the_security_headers(app, logged_in, starter):
             response = client.get(path, buffered=True)
             assert response.status_code < 500, (who, path)
             assert_security_headers(response, f"{who} GET {path}")
+
+
+def test_no_page_or_api_answer_is_kept_by_the_browser(app, logged_in, starter):
+    """Back after rating must fetch the study page again, not show a card
+    already rated; no learner's page stays in a shared browser's cache."""
+    values = learner_objects(app, EMAIL)
+    paths = [url_for_route(route, values) for route in PAGES]
+    pages = [path for path in paths if not path.startswith("/static/")]
+    assert len(pages) > 20
+    for path in [*pages, "/api/v1/review/next", "/api/v1/progress"]:
+        response = logged_in.get(path, buffered=True)
+        assert response.status_code < 500, path
+        assert response.headers.get("Cache-Control") == "no-store", path
 
 
 @pytest.mark.parametrize(
