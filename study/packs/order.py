@@ -11,6 +11,38 @@ from study.packs.schema import PackSpec
 GROUPS = {"notes": 0, "tables": 1, "questions": 2}
 
 
+def family(card: Card) -> str:
+    """The cards made from one source: a cloze sentence's gaps (`...:c1`,
+    `...:c2`) or one table row's questions (`...:<row>:<column>`)."""
+    if card.kind in ("cloze", "table"):
+        return card.id.rsplit(":", 1)[0]
+    return card.id
+
+
+def spread_siblings(cards: list[Card], topic_of) -> list[Card]:
+    """Reorder cards (given in pack order) so that siblings are apart.
+
+    A second gap of a cloze sentence, or a table row's second question, gives
+    away the first one's answer. Anki buries such siblings until the next day;
+    here each topic's cards come first sibling first: every family's first
+    card in pack order, then every second card, and so on. A card is never
+    placed right after its own sibling while another card could go there."""
+    turns: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for card in cards:
+        name = family(card)
+        turns[card.id] = seen.get(name, 0)
+        seen[name] = turns[card.id] + 1
+    by_turn = sorted(cards, key=lambda card: (topic_of(card), turns[card.id]))
+    spread: list[Card] = []
+    waiting = by_turn
+    while waiting:
+        last = family(spread[-1]) if spread else None
+        pick = next((i for i, c in enumerate(waiting) if family(c) != last), 0)
+        spread.append(waiting.pop(pick))
+    return spread
+
+
 def build_pack(
     spec: PackSpec,
     root: Path,
@@ -25,6 +57,9 @@ def build_pack(
     notes = sorted(notes, key=lambda n: (topic_rank.get(n.topic, 0), n.order, n.id))
     note_rank = {note.id: rank for rank, note in enumerate(notes)}
 
+    def place_topic(item: Card | Question) -> int:
+        return topic_rank.get(item.topic, 0)
+
     def place(item: Card | Question) -> tuple[int, int, int, str]:
         """Sort by topic, note, kind of file, file (stable within a file)."""
         group = GROUPS.get(item.source.split("/")[0], 3)
@@ -35,7 +70,11 @@ def build_pack(
             item.source,
         )
 
-    cards = [replace(c, position=i) for i, c in enumerate(sorted(cards, key=place))]
+    in_pack_order = sorted(cards, key=place)
+    cards = [
+        replace(card, position=i)
+        for i, card in enumerate(spread_siblings(in_pack_order, place_topic))
+    ]
     questions = [
         replace(q, position=i) for i, q in enumerate(sorted(questions, key=place))
     ]

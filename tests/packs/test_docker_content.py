@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from study.packs import Option, Pack, Question, load_pack
+from study.packs.order import family
 
 ROOT = Path(__file__).parents[2]
 DOCKER = ROOT / "content" / "docker"
@@ -406,3 +407,23 @@ def test_compose_v1_commands_appear_only_as_history(pack):
     ]
     assert untaught == []
     assert any("`docker compose up" in card.back for card in pack.cards)
+
+
+def test_siblings_are_never_next_to_each_other(pack):
+    """A table row's second question, or a cloze's second gap, would give
+    away the first: in the new-card order they come a topic's turn later, and
+    never right after each other."""
+    cards = pack.cards
+    families = [family(card) for card in cards]
+    assert len(set(families)) < len(families)  # the pack has siblings
+    for one, other in zip(families, families[1:], strict=False):
+        assert one != other
+    by_family: dict[str, list[int]] = {}
+    for card in cards:
+        by_family.setdefault(family(card), []).append(card.position)
+    gaps = [
+        later - earlier
+        for spots in by_family.values()
+        for earlier, later in zip(spots, spots[1:], strict=False)
+    ]
+    assert sorted(gaps)[len(gaps) // 2] >= 20  # most a day's new cards apart

@@ -66,32 +66,33 @@ def test_notes_lose_their_cards_and_cloze_markers(pack):
 
 
 def test_card_ids_in_pack_order(pack):
-    """Cards come by topic, then note, then table rows; IDs follow the format."""
+    """Cards come by topic, then by turn among their siblings (a cloze's gaps,
+    a table row's questions), then note and file; IDs follow the format."""
     table = "good:table:signals:"
     assert [card.id for card in pack.cards] == [
         "good:note:shell-basics:pwd",
         "good:note:shell-basics:cd-home",
         "good:note:shell-basics:root-uid:c1",
-        "good:note:shell-basics:root-uid:c2",
         "good:note:shell-basics:hidden:c1",
+        "good:note:shell-basics:root-uid:c2",
         "good:note:shell-basics:hidden:c2",
         "good:note:signals:kill-sends",
         *(
             table + suffix
             for suffix in [
                 "sigterm:meaning",
-                "sigterm:send",
-                "sigterm:catch",
-                "sigterm:also-called",
                 "sigkill:meaning",
-                "sigkill:send",
-                "sigkill:also-called",
                 "sighup:meaning",
-                "sighup:send",
-                "sighup:catch",
                 "sigstop:meaning",
                 "sigtstp:meaning",
+                "sigterm:send",
+                "sigkill:send",
+                "sighup:send",
                 "sigtstp:catch",
+                "sigterm:catch",
+                "sigkill:also-called",
+                "sighup:catch",
+                "sigterm:also-called",
             ]
         ),
     ]
@@ -144,7 +145,7 @@ def test_table_cards_fill_templates(pack):
         front="How does a program handle `SIGTERM`?",
         back="It installs a handler; `SIGTERM` can be caught: yes.",
         source=TABLE,
-        position=9,
+        position=16,
     )
     assert pack.card("good:table:signals:sigkill:also-called").back == "KILL, 9"
     # `when: catchable` skips rows where the bool is false
