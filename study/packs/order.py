@@ -25,21 +25,41 @@ def spread_siblings(cards: list[Card], topic_of) -> list[Card]:
     A second gap of a cloze sentence, or a table row's second question, gives
     away the first one's answer. Anki buries such siblings until the next day;
     here each topic's cards come first sibling first: every family's first
-    card in pack order, then every second card, and so on. A card is never
-    placed right after its own sibling while another card could go there."""
+    card in pack order, then every second card, and so on. Within a topic a
+    card is never placed right after its own sibling while another could go
+    there."""
+    topics: dict[object, list[Card]] = {}
+    for card in cards:
+        topics.setdefault(topic_of(card), []).append(card)
+    return [card for topic in topics.values() for card in _spread(topic)]
+
+
+def _spread(cards: list[Card]) -> list[Card]:
     turns: dict[str, int] = {}
-    seen: dict[str, int] = {}
+    left: dict[str, int] = {}  # cards still to place, per family
     for card in cards:
         name = family(card)
-        turns[card.id] = seen.get(name, 0)
-        seen[name] = turns[card.id] + 1
-    by_turn = sorted(cards, key=lambda card: (topic_of(card), turns[card.id]))
+        turns[card.id] = left.get(name, 0)
+        left[name] = turns[card.id] + 1
+    waiting = sorted(cards, key=lambda card: turns[card.id])
     spread: list[Card] = []
-    waiting = by_turn
     while waiting:
         last = family(spread[-1]) if spread else None
         pick = next((i for i, c in enumerate(waiting) if family(c) != last), 0)
-        spread.append(waiting.pop(pick))
+        # A family holding half of what is left must go now, or its cards
+        # would end up side by side.
+        big = max(
+            (name for name, count in left.items() if count > 1 and name != last),
+            key=left.__getitem__,
+            default=None,
+        )
+        if big is not None and 2 * left[big] >= len(waiting):
+            pick = next(i for i, c in enumerate(waiting) if family(c) == big)
+        card = waiting.pop(pick)
+        spread.append(card)
+        left[family(card)] -= 1
+        if not left[family(card)]:
+            del left[family(card)]
     return spread
 
 
