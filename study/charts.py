@@ -46,7 +46,7 @@ class ScorePoint:
     when: datetime
     score: float
     mode: str
-    pack: str
+    pack: str  # its title, or "" when every point is from the same pack
     passed: bool | None = None
 
 
@@ -308,8 +308,14 @@ def score_history(points: Sequence[ScorePoint], chart_id: str = "scores") -> Cha
     title = "Quiz and exam scores over time"
     size = (SCORE_WIDTH, height)
     svg = _svg(chart_id, "scores", size, title, summary, "".join(parts))
+    # A column that would say the same pack on every row is left out.
+    with_pack = any(p.pack for p in points)
     headers = ("Day", "Pack", "Kind", "Score", "Result")
-    return Chart(svg, summary, headers, tuple(_score_row(p) for p in points))
+    rows = tuple(_score_row(p) for p in points)
+    if not with_pack:
+        headers = headers[:1] + headers[2:]
+        rows = tuple(row[:1] + row[2:] for row in rows)
+    return Chart(svg, summary, headers, rows)
 
 
 def _score_legend(y: float) -> str:
@@ -337,7 +343,7 @@ def _score_point(x: float, y: float, point: ScorePoint) -> str:
 
 
 def _score_row(point: ScorePoint) -> tuple[str, ...]:
-    result = ""
+    result = "—"  # a practice quiz has no pass mark
     if point.passed is not None:
         result = "passed" if point.passed else "not passed"
     return (

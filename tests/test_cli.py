@@ -86,3 +86,13 @@ def test_content_import_of_a_broken_pack_reports_and_writes_nothing(app, tmp_pat
     assert empty.exit_code == validated.exit_code == 1
     assert "no pack.yaml here or in its subfolders" in empty.output
     assert "no pack.yaml here or in its subfolders" in validated.output
+
+
+def test_users_create_refuses_what_is_not_an_email_address(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "bad", "--password", "a long admin pass"]
+    )
+    assert result.exit_code != 0
+    assert "Enter an email address such as ana@example.com." in result.output
+    with app.app_context():
+        assert db.session.scalars(select(User)).first() is None

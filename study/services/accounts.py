@@ -7,7 +7,9 @@ import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
+from zoneinfo import available_timezones
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +22,13 @@ from study.models import ApiToken, User
 
 MIN_PASSWORD_LENGTH = 10
 LAST_USED_PRECISION = timedelta(minutes=1)
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# One @, a name before it, a dot in the domain after it, no blanks or control
+# characters; spelled so that Python and JSON Schema (ECMA) regexes agree on it.
+EMAIL_PART = "[^@\\s\\u0000-\\u001f\\u007f-\\u009f]"
+EMAIL_PATTERN = f"^{EMAIL_PART}{{1,64}}@{EMAIL_PART}+\\.{EMAIL_PART}+$"
+EMAIL = re.compile(EMAIL_PATTERN)
+EMAIL_HINT = "Enter an email address such as ana@example.com."
+ZONE_HINT = "Choose a time zone such as Europe/Berlin."
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 # A name (a display name, a token's) with something besides blanks and no NUL.
 # The API's schema carries the same pattern, so the blanks are spelled out for
@@ -52,6 +60,34 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def is_email(value: object) -> bool:
+    """True for text shaped like an email address of at most 254 characters."""
+    return isinstance(value, str) and len(value) <= 254 and bool(EMAIL.fullmatch(value))
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+def zone_names() -> list[str]:
+    """Return every time zone name a learner can choose, sorted."""
+    return sorted(_zones_by_lower_name().values())
+
+
+def canonical_zone(name: object) -> str | None:
+    """Return a time zone name as spelled in the zone database, matching it
+    whatever its letter case ('europe/berlin' gives 'Europe/Berlin'), or None
+    when there is no such zone."""
+    if not isinstance(name, str):
+        return None
+    name = name.strip()
+    found = _zones_by_lower_name().get(name.lower())
+    if found is None and srs.is_valid_zone(name):
+        found = name  # known to zoneinfo though not listed, such as 'localtime'
+    return found
+
+
 def password_problem(password: str) -> str | None:
     """Return why a password is too weak, or None when it is acceptable."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
@@ -74,8 +110,8 @@ def create_user(
 ) -> User:
     """Create an account; refuse a taken email or a weak password."""
     email = normalize_email(email)
-    if not EMAIL_PATTERN.match(email) or len(email) > 254:
-        raise Invalid("Enter a valid email address.")
+    if not is_email(email):
+        raise Invalid(EMAIL_HINT)
     if problem := password_problem(password):
         raise Invalid(problem)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -86,7 +122,7 @@ def create_user(
         password_hash=generate_password_hash(password),
         is_admin=is_admin,
         session_token=secrets.token_hex(16),
-        timezone=timezone if srs.is_valid_zone(timezone) else "UTC",
+        timezone=canonical_zone(timezone) or "UTC",
     )
     session.add(user)
     try:
@@ -163,9 +199,13 @@ def is_name(value: object) -> bool:
 
 def _checked_setting(name: str, value: object) -> object:
     if name == "timezone":
-        if not isinstance(value, str) or not srs.is_valid_zone(value):
-            raise Invalid("timezone must be a time zone name such as Europe/Berlin.")
-        return value
+        zone = canonical_zone(value)
+        if zone is None:
+            raise Invalid(
+                "timezone must be a time zone name such as Europe/Berlin "
+                "(letter case does not matter)."
+            )
+        return zone
     if name == "display_name":
         if not is_name(value):
             raise Invalid("display_name must be 1 to 80 characters.")

@@ -9,17 +9,60 @@ from wtforms import (
     PasswordField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 
-from study.services.accounts import MIN_PASSWORD_LENGTH
+from study.services.accounts import (
+    EMAIL_HINT,
+    MIN_PASSWORD_LENGTH,
+    ZONE_HINT,
+    canonical_zone,
+    is_email,
+    normalize_email,
+)
 
 LENGTH = f"Use at least {MIN_PASSWORD_LENGTH} and at most 200 characters."
 
 
-class RegisterForm(FlaskForm):
+class Form(FlaskForm):
+    """A page form. Its CSRF field has no id: a page often holds several forms
+    (a button each), and an element id may appear only once on a page."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
+
+ZONE_LIST_ID = "time-zones"
+
+
+def email_address(form, field) -> None:
+    """Refuse, next to the field, text that is not shaped like an email address."""
+    if field.data and not is_email(normalize_email(field.data)):
+        raise ValidationError(EMAIL_HINT)
+
+
+def time_zone(form, field) -> None:
+    """Accept a known time zone in any letter case and keep its usual spelling."""
+    zone = canonical_zone(field.data)
+    if zone is None:
+        raise ValidationError(ZONE_HINT)
+    field.data = zone
+
+
+class RegisterForm(Form):
     """Create an account."""
 
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Length(max=254), email_address]
+    )
     display_name = StringField("Name shown to your team", validators=[Length(max=80)])
     password = PasswordField(
         "Password",
@@ -36,14 +79,14 @@ class RegisterForm(FlaskForm):
     timezone = HiddenField(default="UTC")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Log in."""
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """Change the password."""
 
     current = PasswordField("Current password", validators=[DataRequired()])
@@ -60,7 +103,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """Study settings."""
 
     display_name = StringField(
@@ -81,12 +124,13 @@ class SettingsForm(FlaskForm):
     )
     timezone = StringField(
         "Time zone",
-        validators=[DataRequired(), Length(max=64)],
+        validators=[DataRequired(ZONE_HINT), Length(max=64), time_zone],
         description="A name such as Europe/Berlin or America/New_York.",
+        render_kw={"list": ZONE_LIST_ID, "autocomplete": "off", "spellcheck": "false"},
     )
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     """Rate the card shown (the no-JavaScript path)."""
 
     card = HiddenField(validators=[DataRequired(), Length(max=255)])
@@ -94,5 +138,5 @@ class RatingForm(FlaskForm):
     duration_ms = HiddenField(default="0")
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A POST-only button that still carries a CSRF token."""

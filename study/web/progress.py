@@ -14,7 +14,6 @@ from flask import (
     stream_with_context,
 )
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 
@@ -25,6 +24,7 @@ from study.models import Pack
 from study.services import backup, history
 from study.services import progress as progress_service
 from study.web.clock import now
+from study.web.forms import Form
 
 bp = Blueprint("progress", __name__)
 
@@ -32,7 +32,7 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024  # a backup of some 100,000 reviews fits
 FORM_OVERHEAD = 64 * 1024
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """Upload a progress backup (JSON) made by this or another Shipshape."""
 
     backup = FileField("Progress backup (.json)", validators=[FileRequired()])
@@ -50,8 +50,11 @@ def _page_arg() -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
 
 
-def dashboard_charts(board: progress_service.Dashboard) -> dict[str, charts.Chart]:
-    """Draw the dashboard's pictures from its figures."""
+def dashboard_charts(
+    board: progress_service.Dashboard, pack_titles: dict[str, str]
+) -> dict[str, charts.Chart]:
+    """Draw the dashboard's pictures from its figures; the scores name each
+    attempt's pack only when they come from more than one."""
     last_month = progress.daily_series(board.daily, board.today, 30)
     packs = {a.pack_id for a in board.attempts}
     points = [
@@ -59,7 +62,7 @@ def dashboard_charts(board: progress_service.Dashboard) -> dict[str, charts.Char
             when=a.submitted_at,
             score=a.score,
             mode=a.mode,
-            pack=a.pack_id if len(packs) > 1 else "",
+            pack=pack_titles.get(a.pack_id, a.pack_id) if len(packs) > 1 else "",
             passed=a.passed,
         )
         for a in board.attempts
@@ -90,11 +93,12 @@ def dashboard():
     """Show today's numbers, the streak, retention, charts and topic mastery."""
     pack = _pack_arg()
     board = progress_service.dashboard(db.session, current_user, now(), pack)
+    packs = db.session.scalars(select(Pack).order_by(Pack.title)).all()
     return render_template(
         "progress/dashboard.html",
         board=board,
-        charts=dashboard_charts(board),
-        packs=db.session.scalars(select(Pack).order_by(Pack.title)).all(),
+        charts=dashboard_charts(board, {p.id: p.title for p in packs}),
+        packs=packs,
         chosen_pack=pack,
         form=ImportForm(formdata=None),
         max_import_mb=_import_limit() // (1024 * 1024),

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
@@ -11,9 +19,11 @@ from study.extensions import db
 from study.models import ApiToken
 from study.services import accounts
 from study.web.clock import now
-from study.web.forms import ButtonForm, PasswordForm, SettingsForm
+from study.web.forms import ZONE_LIST_ID, ButtonForm, PasswordForm, SettingsForm
 
 bp = Blueprint("settings", __name__)
+# The session key that carries a new API token to the one page that shows it.
+ONE_TIME_KEY = "new_api_token"
 
 
 def _settings_form() -> SettingsForm:
@@ -34,6 +44,8 @@ def _render(settings_form, password_form, status=200, new_token=None):
             token_form=ButtonForm(),
             tokens=tokens,
             new_token=new_token,
+            zones=accounts.zone_names(),
+            zone_list_id=ZONE_LIST_ID,
         ),
         status,
     )
@@ -42,8 +54,9 @@ def _render(settings_form, password_form, status=200, new_token=None):
 @bp.get("/settings")
 @login_required
 def show():
-    """Show the settings."""
-    return _render(_settings_form(), PasswordForm(formdata=None))
+    """Show the settings, and a token just created (this once only)."""
+    new_token = session.pop(ONE_TIME_KEY, None)
+    return _render(_settings_form(), PasswordForm(formdata=None), new_token=new_token)
 
 
 @bp.post("/settings")
@@ -94,13 +107,16 @@ def change_password():
 @bp.post("/settings/tokens")
 @login_required
 def create_token():
-    """Create an API token and show it once."""
+    """Create an API token, then show it once on the settings page.
+
+    Redirecting (rather than showing the page in the answer to the POST) means
+    reloading the page does not create a second token."""
     form = ButtonForm()
     if not form.validate_on_submit():
         return redirect(url_for("settings.show"))
     name = (request.form.get("name") or "API token").strip()[:80]
-    token = accounts.create_api_token(db.session, current_user, name)
-    return _render(_settings_form(), PasswordForm(formdata=None), new_token=token)
+    session[ONE_TIME_KEY] = accounts.create_api_token(db.session, current_user, name)
+    return redirect(url_for("settings.show", _anchor="api-tokens"))
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,9 +12,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from study.services.teams import MAX_NAME
+from study.web.forms import Form, email_address
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     """Create or rename a team."""
 
     name = StringField(
@@ -24,7 +24,7 @@ class TeamForm(FlaskForm):
     )
 
 
-class TeamSettingsForm(FlaskForm):
+class TeamSettingsForm(Form):
     """Rename a team and turn its leaderboard on or off."""
 
     name = StringField(
@@ -38,7 +38,7 @@ class TeamSettingsForm(FlaskForm):
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     """Join a team with an invite link or its code."""
 
     link = StringField(
@@ -48,7 +48,7 @@ class JoinForm(FlaskForm):
     )
 
 
-class EmailInviteForm(FlaskForm):
+class EmailInviteForm(Form):
     """Invite an account by its email address."""
 
     email = EmailField(
@@ -56,12 +56,13 @@ class EmailInviteForm(FlaskForm):
         validators=[
             DataRequired("Enter an email address."),
             Length(max=254),
+            email_address,
         ],
         description="They will find the invitation on their Teams page.",
     )
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     """Assign a pack (or some of its topics) with a due date and a goal."""
 
     pack = SelectField("Pack", validators=[DataRequired("Choose a pack.")])

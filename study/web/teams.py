@@ -6,7 +6,15 @@ The manager's table, its CSV, member summaries and assignment forms live in
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from study.errors import Conflict, Invalid, NotFound
@@ -27,6 +35,8 @@ from study.web.team_forms import EmailInviteForm, JoinForm, TeamForm, TeamSettin
 bp = Blueprint("teams", __name__)
 
 JOIN_PATH = "/teams/join/"
+# The session key that carries a new invite link to the team page that shows it.
+NEW_LINK_KEY = "new_invite_link"
 
 
 def learner() -> User:
@@ -240,7 +250,16 @@ def render_team(
 @login_required
 def show(team_id: int):
     """Show a team: assignments, and for managers members and invites."""
-    return render_team(team_id)
+    return render_team(team_id, new_link=_pop_new_link(team_id))
+
+
+def _pop_new_link(team_id: int) -> str | None:
+    """Return the invite link just created for this team, this once only."""
+    held = session.get(NEW_LINK_KEY)
+    if not isinstance(held, dict) or held.get("team_id") != team_id:
+        return None
+    session.pop(NEW_LINK_KEY)
+    return held.get("link")
 
 
 @bp.post("/teams/<int:team_id>/settings")
@@ -282,7 +301,10 @@ def delete(team_id: int):
 @bp.post("/teams/<int:team_id>/invites")
 @login_required
 def invite(team_id: int):
-    """Create a single-use invite link, or invite an account by email."""
+    """Create a single-use invite link, or invite an account by email.
+
+    A new link is shown once on the team page after a redirect, so reloading
+    that page does not create another one."""
     if request.form.get("kind") == "email":
         return _invite_by_email(team_id)
     check_button()
@@ -290,7 +312,8 @@ def invite(team_id: int):
         db.session, learner(), team_id, now()
     )
     link = external_url("teams.join_page", token=token)
-    return render_team(team_id, new_link=link)
+    session[NEW_LINK_KEY] = {"team_id": team_id, "link": link}
+    return redirect(url_for("teams.show", team_id=team_id, _anchor="new-link"))
 
 
 def _invite_by_email(team_id: int):

@@ -25,6 +25,20 @@ def test_patch_changes_only_what_is_sent(logged_in):
     assert again["desired_retention"] == 0.9 and again["max_reviews_per_day"] == 200
 
 
+def test_patch_finds_a_time_zone_whatever_its_letter_case(logged_in):
+    response = logged_in.api("PATCH", "/api/v1/settings", {"timezone": "europe/BERLIN"})
+    assert response.status_code == 200
+    assert response.get_json()["timezone"] == "Europe/Berlin"
+
+
+def test_patch_explains_an_unknown_time_zone(logged_in):
+    response = logged_in.api("PATCH", "/api/v1/settings", {"timezone": "Europe/Paris2"})
+    assert response.status_code == 400
+    message = response.get_json()["error"]["message"]
+    assert "time zone name such as Europe/Berlin" in message
+    assert logged_in.get("/api/v1/settings").get_json()["timezone"] == "UTC"
+
+
 @pytest.mark.parametrize(
     "change",
     [

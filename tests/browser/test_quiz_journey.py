@@ -9,6 +9,7 @@ from tests.browser.conftest import shot
 from tests.browser.test_journey import register
 
 pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
 
 
 def answer_current(page) -> str:
@@ -57,6 +58,16 @@ def test_practice_quiz_and_review(page, live_server):
     expect(page.locator("#score")).to_be_visible()
     expect(page.locator(".review-list > li")).to_have_count(5)
     shot(page, "22-quiz-review")
+
+    # On a phone the page with the scores by topic and the attempts does not
+    # scroll sideways; a wide table scrolls inside its own box.
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server}/quiz")
+    expect(page.locator("#topic-scores table")).to_be_visible()
+    expect(page.locator("#history table")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    shot(page, "23-quiz-choose-phone")
 
 
 def test_an_answer_given_offline_is_saved_when_the_connection_returns(

@@ -315,6 +315,22 @@ def test_no_page_or_api_answer_is_kept_by_the_browser(app, logged_in, starter):
         assert response.headers.get("Cache-Control") == "no-store", path
 
 
+def test_no_page_repeats_an_element_id(app, logged_in, starter):
+    """Labels, skip links and scripts find elements by id: each id once."""
+    values = learner_objects(app, EMAIL)
+    pages = [url_for_route(route, values) for route in PAGES]
+    repeated = {}
+    for path in [path for path in pages if not path.startswith("/static/")]:
+        response = logged_in.get(path, buffered=True)
+        if response.mimetype != "text/html":
+            continue
+        ids = re.findall(r'\sid="([^"]+)"', response.get_data(as_text=True))
+        twice = sorted({name for name in ids if ids.count(name) > 1})
+        if twice:
+            repeated[path] = twice
+    assert repeated == {}
+
+
 @pytest.mark.parametrize(
     "path", ["/no-such-page", "/notes/nope", "/api/v1/nope", "/static/nope.js"]
 )

@@ -1,5 +1,7 @@
 """Accounts through real HTTP: register, log in and out, passwords, CSRF, limits."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -72,7 +74,7 @@ def test_passwords_are_stored_hashed(app, client):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"email": "not-an-email"}, "Enter a valid email address"),
+        ({"email": "not-an-email"}, "Enter an email address such as ana@example.com"),
         ({"password": "short", "confirm": "short"}, "at least 10"),
         ({"confirm": "something else entirely"}, "The passwords differ"),
         ({"password": "password123", "confirm": "password123"}, "too common"),
@@ -85,6 +87,25 @@ def test_register_explains_bad_input(client, fields, message):
     response = client.form("/register", {**data, **fields})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "email", ["bad", "ana@example", "@example.com", "ana @example.com", "a@b@c.de"]
+)
+def test_register_explains_a_malformed_email_next_to_its_field(app, client, email):
+    from study.extensions import db
+    from study.models import User
+
+    response = register(client, email=email)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    field = re.search(r'<div class="field has-error">(.*?)</div>', page, re.S)
+    assert field and 'name="email"' in field.group(1)
+    assert "Enter an email address such as ana@example.com." in field.group(1)
+    assert 'aria-invalid="true"' in field.group(1)
+    assert "form-error" not in page  # not a message at the top of the form
+    with app.app_context():
+        assert db.session.scalars(select(User)).first() is None
 
 
 def test_register_refuses_a_taken_email(client, user):

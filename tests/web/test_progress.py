@@ -268,3 +268,33 @@ def test_the_card_page_shows_the_due_time_in_the_learners_zone_and_the_recall(
     assert "<dt>Last review</dt><dd>Sun 01 Mar 2026, 07:00 EST</dd>" in facts
     assert 0.5 < recall < 1  # five of its ten days of stability have passed
     assert f'data-fact="recall">{recall * 100:.0f}%<' in facts
+
+
+def scores_table(page: str) -> str:
+    figure = re.search(r'id="scores-figure">(.*?)</figure>', page, re.S).group(1)
+    return re.search(r"<table.*?</table>", figure, re.S).group(0)
+
+
+def test_score_numbers_leave_out_the_pack_when_there_is_one(app, logged_in, starter):
+    now = at(2026, 3, 10, 12, 0)
+    with_user(app, lambda user: add_attempt(user, "practice", now, {"basics": 80.0}))
+    table = scores_table(logged_in.get("/progress").get_data(as_text=True))
+    assert "Pack" not in table and "<td></td>" not in table
+    assert "Practice quiz" in table and "80%" in table
+
+
+def test_score_numbers_name_each_attempts_pack(app, logged_in, starter):
+    from study.models import Pack
+
+    now = at(2026, 3, 10, 12, 0)
+
+    def seed(user):
+        db.session.add(Pack(id="k8s", title="Kubernetes basics"))
+        db.session.flush()
+        add_attempt(user, "practice", now - timedelta(days=1), {"basics": 80.0})
+        add_attempt(user, "exam", now, {"pods": 70.0}, pack="k8s")
+
+    with_user(app, seed)
+    table = scores_table(logged_in.get("/progress").get_data(as_text=True))
+    assert '<th scope="col">Pack</th>' in table and "<td></td>" not in table
+    assert "<td>Starter deck</td>" in table and "<td>Kubernetes basics</td>" in table

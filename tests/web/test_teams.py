@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -148,8 +149,10 @@ def test_the_list_of_every_team_is_for_site_admins_only(app, crew, other_teams):
 def test_invite_link_round_trip(app, crew):
     manager = as_user(app, crew["manager"])
     manager.refresh_token(f"/teams/{crew['team']}")
-    page = manager.form(f"/teams/{crew['team']}/invites", {"kind": "link"})
-    assert page.status_code == 200
+    made = manager.form(f"/teams/{crew['team']}/invites", {"kind": "link"})
+    assert made.status_code == 302  # then the team page shows the link once
+    assert made.headers["Location"] == f"/teams/{crew['team']}#new-link"
+    page = manager.get(made.headers["Location"])
     link = LINK.search(text(page)).group(1)
     path = link.split("://", 1)[1].split("/", 1)[1]
     with app.app_context():
@@ -164,6 +167,32 @@ def test_invite_link_round_trip(app, crew):
     assert "Welcome to" in text(otto.get(joined.headers["Location"]))
     again = as_user(app, crew["manager"])  # anyone else: the link is used up
     assert again.get(f"/{path}").status_code == 409
+
+
+def test_reloading_after_creating_an_invite_link_makes_no_second_link(app, crew):
+    manager = as_user(app, crew["manager"])
+    team_page = f"/teams/{crew['team']}"
+    manager.refresh_token(team_page)
+    made = manager.form(f"{team_page}/invites", {"kind": "link"}, follow_redirects=True)
+    assert made.status_code == 200 and LINK.search(text(made))
+    assert "shown only this once" in text(made)
+    reloaded = manager.get(team_page)  # what a reload does after the redirect
+    assert LINK.search(text(reloaded)) is None
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Invite)) == 1
+
+
+def test_a_new_invite_link_shows_only_on_its_own_team(app, crew):
+    with app.app_context():
+        manager = db.session.get(User, crew["manager"])
+        other = teams.create_team(db.session, manager, "Second crew", NOW)
+        other_id = other.id
+        db.session.remove()
+    client = as_user(app, crew["manager"])
+    client.refresh_token(f"/teams/{crew['team']}")
+    client.form(f"/teams/{crew['team']}/invites", {"kind": "link"})
+    assert LINK.search(text(client.get(f"/teams/{other_id}"))) is None
+    assert LINK.search(text(client.get(f"/teams/{crew['team']}")))
 
 
 def test_join_by_pasting_a_link(app, crew):
@@ -200,6 +229,11 @@ def test_email_invitation_is_accepted_on_the_teams_page(app, crew):
         f"/teams/{crew['team']}/invites", {"kind": "email", "email": "ann@example.com"}
     )
     assert bad.status_code == 409 and "already in the team" in text(bad)
+    malformed = manager.form(
+        f"/teams/{crew['team']}/invites", {"kind": "email", "email": "otto"}
+    )
+    assert malformed.status_code == 400
+    assert "Enter an email address such as ana@example.com." in text(malformed)
     otto = as_user(app, crew["outsider"])
     page = text(otto.get("/teams"))
     assert "Join <strong>Platform crew</strong>?" in page
@@ -389,6 +423,17 @@ def test_members_cannot_open_manager_pages(app, crew):
 
 
 # --- the manager's table --------------------------------------------------------
+
+
+def test_manager_table_says_it_scrolls_sideways_on_a_narrow_screen(app, crew):
+    assign(app, crew)
+    manager = as_user(app, crew["manager"])
+    page = text(manager.get(f"/teams/{crew['team']}/progress"))
+    hint = re.search(r'<p class="scroll-hint[^"]*"[^>]*>(.*?)</p>', page, re.S)
+    assert hint and "Scroll the table sideways to see every topic" in hint.group(1)
+    assert hint.end() < page.index('<div class="table-scroll">')
+    css = (Path(app.static_folder) / "app.css").read_text()
+    assert ".scroll-hint { display: none; }" in css  # shown by a narrow-screen rule
 
 
 def test_manager_table_rows_and_sorting(app, crew):
