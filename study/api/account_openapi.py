@@ -115,7 +115,11 @@ SCHEMAS = {
             "desired_retention": _range("desired_retention"),
             "new_cards_per_day": _range("new_cards_per_day"),
             "max_reviews_per_day": _range("max_reviews_per_day"),
-            "timezone": {"enum": sorted(available_timezones())},
+            "timezone": {
+                "enum": sorted(available_timezones()),
+                "description": "A time zone name; the server also accepts it in any "
+                "letter case and stores it as spelled here.",
+            },
             "display_name": text(pattern=NOT_BLANK, maxLength=80),
         },
     },
