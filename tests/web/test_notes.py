@@ -27,6 +27,8 @@ def test_search_finds_notes_and_cards(client, starter):
     page = client.get("/search?q=grep").get_data(as_text=True)
     assert "More commands" in page
     assert "Which command finds lines matching a pattern?" in page
+    assert '<h2>Cards <span class="muted">(1)</span></h2>' in page
+    assert "cards-cut" not in page  # nothing was left out
     empty = client.get("/search?q=zzzz%25_").get_data(as_text=True)
     assert "Nothing matches" in empty
 
