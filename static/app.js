@@ -47,6 +47,20 @@
   if (study) {
     setUpStudy(study);
   }
+  const allDone = document.getElementById("done-undo");
+  if (allDone) {
+    // The all-done page keeps the study page's Z: take back the last rating.
+    document.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const tag = (event.target.tagName || "").toLowerCase();
+      if (tag === "input" || tag === "textarea" || tag === "select") return;
+      if (event.key === "z" || event.key === "Z") {
+        event.preventDefault();
+        allDone.requestSubmit();
+      }
+    });
+  }
+
   const quiz = document.getElementById("quiz");
   if (quiz) {
     setUpQuiz(quiz);

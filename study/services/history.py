@@ -156,3 +156,15 @@ def card_info(session: Session, user: User, key: str, now: datetime) -> CardInfo
         lapses=state.lapses if state else 0,
         reviews=[_row(log, card, card.topic.title) for log in logs],
     )
+
+
+def cards_studied_since(session: Session, user: User, start: datetime) -> int:
+    """How many different cards the learner rated since `start` (a card rated
+    Again and then Good counts once; quiz lapses and undone ratings not)."""
+    return session.scalar(
+        select(func.count(func.distinct(ReviewLog.card_id))).where(
+            ReviewLog.user_id == user.id,
+            ReviewLog.counted(),
+            ReviewLog.reviewed_at >= start,
+        )
+    )

@@ -10,7 +10,7 @@ from study import srs
 from study.errors import Conflict, Invalid
 from study.extensions import db
 from study.models import Card, CardState, Pack
-from study.services import choices, queue, reviews, tally
+from study.services import choices, history, queue, reviews, tally
 from study.services.next_study import next_study
 from study.web.clock import now
 from study.web.forms import ButtonForm, RatingForm
@@ -73,10 +73,14 @@ def show():
         later = next_study(
             db.session, current_user, state["scope"], state["day"], state["now"]
         )
+        studied = history.cards_studied_since(
+            db.session, current_user, state["day"].start
+        )
         return render_template(
             "study/done.html",
             next_study=later,
             has_packs=bool(state["scope"].topic_ids),
+            cards_studied=studied,
             **state,
         )
     form = RatingForm(card=state["due"].card.key, review_id=state["due"].review_id)

@@ -114,3 +114,26 @@ def test_back_after_rating_shows_the_study_page_as_it_is_now(page, live_server):
     expect(page.locator('[data-count="done"]')).to_have_text("3")
     assert front_text(page) not in rated
     shot(page, "07-back-after-rating")
+
+
+def test_z_on_the_all_done_page_takes_back_the_last_rating(page, live_server, app):
+    from sqlalchemy import select
+
+    from study.extensions import db
+    from study.models import User
+
+    register(page, live_server, "done@example.com")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "done@example.com"))
+        user.new_cards_per_day = 1
+        db.session.commit()
+        db.session.remove()
+    page.click("#start-studying")
+    only = front_text(page)
+    page.keyboard.press("Space")
+    page.keyboard.press("4")
+    expect(page.locator("#done-today")).to_have_text("You studied 1 card today.")
+    shot(page, "08-all-done")
+    page.keyboard.press("z")
+    expect(page.locator("#card-front")).to_have_text(only)
+    expect(page.locator('[data-count="done"]')).to_have_text("0")

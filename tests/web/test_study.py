@@ -75,6 +75,27 @@ def test_all_done_page_says_when_the_next_card_is_due(app, logged_in, starter):
     assert "Your next card is due" in done
 
 
+def test_all_done_page_counts_cards_not_ratings(app, logged_in, starter):
+    from study.models import User
+
+    with app.app_context():
+        user = db.session.scalars(select(User)).one()
+        user.new_cards_per_day = 2
+        db.session.commit()
+    logged_in.refresh_token("/study")
+    for rating in ("1", "4", "4"):  # the first card is seen again, then known
+        page = logged_in.get("/study").get_data(as_text=True)
+        logged_in.form("/study/review", {**card_form(page), "rating": rating})
+    done = logged_in.get("/study").get_data(as_text=True)
+    assert "All done for today" in done
+    assert re.search(
+        r'id="done-today">You studied 2 cards today \(3 ratings, counting the '
+        r"cards you saw again\)\.",
+        done,
+    )
+    assert "Undo last rating <kbd>Z</kbd>" in done
+
+
 LATER = at(2026, 5, 20, 12, 0)  # long after the cards below fell due
 
 
