@@ -35,12 +35,20 @@ def _valid_button() -> None:
 @login_required
 def choose():
     """Offer practice quizzes, weak-topic drills and mock exams; list attempts."""
+    return _choose_page(request.args.get("pack"), request.args.get("topic"))
+
+
+def _choose_page(pack_id, topic, refused: str | None = None, sent=None):
+    """The quiz choices; `refused` explains a practice form sent back (`sent`)."""
     packs = db.session.scalars(select(Pack).order_by(Pack.title)).all()
     return render_template(
         "quiz/choose.html",
         packs=packs,
-        chosen_pack=request.args.get("pack"),
-        chosen_topic=request.args.get("topic"),
+        chosen_pack=pack_id,
+        chosen_topic=topic,
+        chosen_topics=sent.getlist("topics") if sent else [topic],
+        count=(sent.get("count") if sent else None) or "10",
+        refused=refused,
         in_progress=quizzes.open_attempt(db.session, current_user, now()),
         attempts=quiz_history.submitted_attempts(db.session, current_user, limit=20),
         records=quiz_history.topic_records(db.session, current_user),
@@ -49,14 +57,18 @@ def choose():
     )
 
 
+COUNT_HINT = "Choose a number of questions from 5 to 50."
+
+
 def quiz_request_from_form(form) -> quizzes.QuizRequest:
     """Read a start-quiz form into a request, refusing malformed numbers."""
     count = form.get("count") or "10"
-    if not count.isdigit():
-        raise Invalid("Choose a number of questions from 5 to 50.")
+    mode = form.get("mode", "practice")
+    if not count.isdigit() or (mode == "practice" and not 5 <= int(count[:3]) <= 50):
+        raise Invalid(COUNT_HINT)
     return quizzes.QuizRequest(
         pack=form.get("pack", ""),
-        mode=form.get("mode", "practice"),
+        mode=mode,
         topics=tuple(form.getlist("topics")),
         count=int(count[:3]),
         feedback=form.get("feedback", "end"),
@@ -70,10 +82,16 @@ def start():
     """Start the quiz described by the form."""
     _valid_button()
     try:
+        wanted = quiz_request_from_form(request.form)
+    except Invalid as error:
+        # Back to the form as it was sent, with the reason beside the count.
+        pack = request.form.get("pack")
+        return _choose_page(pack, None, error.message, request.form), 400
+    try:
         attempt = quizzes.start_quiz(
             db.session,
             current_user,
-            quiz_request_from_form(request.form),
+            wanted,
             now(),
             exam_seconds=current_app.config.get("EXAM_SECONDS"),
         )

@@ -100,6 +100,22 @@ def test_bad_count_is_a_400(logged_in, starter):
     assert start(logged_in, count="4").status_code == 400
 
 
+def test_a_refused_count_is_explained_on_the_form_as_sent(logged_in, starter):
+    response = start(logged_in, count="51", topics="extras", feedback="each")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "<h1>Quizzes and mock exams</h1>" in page  # the form, not a dead end
+    assert re.search(
+        r'<p class="error" role="alert" id="count-error-starter">'
+        r"Choose a number of questions from 5 to 50.</p>",
+        page,
+    )
+    count = re.search(r'<input id="count-starter"[^>]*>', page).group(0)
+    assert 'value="51"' in count and 'aria-invalid="true"' in count
+    assert 'aria-describedby="count-error-starter"' in count
+    assert re.search(r'value="extras" checked', page)
+
+
 def test_history_lists_attempts(app, logged_in, starter):
     start(logged_in)
     attempt_id, _ = attempt_items(app)
