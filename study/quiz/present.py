@@ -184,6 +184,15 @@ def grade(kind: str, shown: dict, key: dict, answer: Any) -> bool:
     return False
 
 
+def right_options(kind: str, key: dict) -> list[str]:
+    """Return the ids of the options that are right (choice questions only)."""
+    if kind in ("single", "multiple"):
+        return list(key.get("correct", []))
+    if kind == "truefalse":
+        return ["true" if key.get("truth") else "false"]
+    return []
+
+
 def expected_answer(kind: str, shown: dict, key: dict) -> Any:
     """Return the correct answer in the shape the review page shows."""
     if kind in ("single", "multiple"):

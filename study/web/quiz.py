@@ -122,6 +122,10 @@ def question(attempt_id: int):
         expected=presenting.expected_answer(item.question.kind, item.shown, item.key)
         if item.locked
         else None,
+        # Only once graded: which options were right, to mark them.
+        right_options=presenting.right_options(item.question.kind, item.key)
+        if item.locked
+        else [],
     )
 
 

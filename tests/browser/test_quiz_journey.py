@@ -111,3 +111,28 @@ def test_mock_exam_survives_reload_and_times_out(page, live_server):
     expect(given.nth(1)).to_contain_text(second)
     expect(given.nth(2)).to_have_text("no answer")
     shot(page, "24-exam-timed-out")
+
+
+def test_checking_an_answer_marks_the_right_option(page, live_server):
+    register(page, live_server, "checker@example.com")
+    page.goto(f"{live_server}/quiz")
+    page.fill("#count-starter", "10")
+    page.check("#practice-form input[name=feedback][value=each]")
+    page.click("#practice-form button[type=submit]")
+    for _ in range(10):  # find a choice question
+        kind = page.locator("#quiz").get_attribute("data-kind")
+        if kind in ("single", "truefalse", "multiple"):
+            break
+        page.click("#next-question")
+    else:
+        pytest.skip("no choice question drawn")
+    expect(page.locator(".option-mark")).to_have_count(0)
+    page.locator("#prompt").click()
+    page.keyboard.press("1")
+    page.click("button[value=check]")
+    expect(page.locator(".feedback")).to_be_visible()
+    right = page.locator(".option.is-right")
+    expect(right.first).to_contain_text("✓ right answer")
+    if page.locator(".feedback.wrong").count():
+        expect(page.locator(".option.is-wrong").first).to_contain_text("✗ your choice")
+    shot(page, "25-quiz-checked")

@@ -225,6 +225,43 @@ def test_feedback_after_each_question(app, logged_in, starter):
     assert locked == {one: (True, True), two: (True, False)}
 
 
+def option_labels(page: str) -> dict[str, str]:
+    """Return each choice option's label, by option id."""
+    labels = re.findall(
+        r'(<label class="option[^"]*"><input[^>]*value="(\w+)".*?</label>)', page, re.S
+    )
+    return {value: label for label, value in labels}
+
+
+def test_checked_choices_mark_the_right_option_and_the_wrong_pick(
+    app, logged_in, starter
+):
+    start(logged_in, feedback="each", count="10")
+    attempt_id, items = attempt_items(app)
+    position, kind, shown, key = next(
+        item for item in items if item[1] in ("single", "multiple", "truefalse")
+    )
+    before = logged_in.get(f"/quiz/{attempt_id}?n={position}").get_data(as_text=True)
+    assert "option-mark" not in before and "is-right" not in before
+    given = wrong_answer(kind, shown, key)
+    logged_in.form(
+        f"/quiz/{attempt_id}/answer",
+        {"n": str(position), "go": "check", **form_fields(kind, given)},
+    )
+    page = logged_in.get(f"/quiz/{attempt_id}?n={position}").get_data(as_text=True)
+    labels = option_labels(page)
+    assert len(labels) == len(shown["options"])
+    right = set(presenting.right_options(kind, key))
+    picked = {given} if isinstance(given, str) else set(given)
+    for option, label in labels.items():
+        if option in right:
+            assert "is-right" in label and "✓ right answer" in label
+        elif option in picked:
+            assert "is-wrong" in label and "✗ your choice" in label
+        else:
+            assert "option-mark" not in label
+
+
 def test_feedback_at_the_end_has_no_check(app, logged_in, starter):
     start(logged_in, feedback="end")
     attempt_id, items = attempt_items(app)
