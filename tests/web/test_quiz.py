@@ -241,9 +241,16 @@ def test_checked_choices_mark_the_right_option_and_the_wrong_pick(
     position, kind, shown, key = next(
         item for item in items if item[1] in ("single", "multiple", "truefalse")
     )
-    before = logged_in.get(f"/quiz/{attempt_id}?n={position}").get_data(as_text=True)
-    assert "option-mark" not in before and "is-right" not in before
     given = wrong_answer(kind, shown, key)
+    logged_in.form(
+        f"/quiz/{attempt_id}/answer",
+        {"n": str(position), "go": "next", **form_fields(kind, given)},
+    )
+    # Saved, not checked: nothing says right or wrong yet.
+    saved = logged_in.get(f"/quiz/{attempt_id}?n={position}").get_data(as_text=True)
+    assert "Answer saved." in saved
+    assert "option-mark" not in saved and "is-right" not in saved
+    assert "is-wrong" not in saved
     logged_in.form(
         f"/quiz/{attempt_id}/answer",
         {"n": str(position), "go": "check", **form_fields(kind, given)},
