@@ -8,7 +8,7 @@ from study.packs.context import IdParts
 from study.packs.limits import CARD_ID, QUESTION_ID
 from study.packs.model import Card, Option, Question
 from study.packs.tables import Row, TableFile
-from study.packs.text import fill, normal
+from study.packs.text import as_code, fill, normal
 
 DISTRACTORS = 3  # options drawn besides the correct one in each attempt
 MATCHING_PAIRS = 5  # pairs shown in each attempt of a table matching question
@@ -157,8 +157,19 @@ def _choice(
         )
         table.report(row.line, message)
         return None
-    options = (Option(correct, True), *(Option(text) for text in distractors))
+    shown = _shown(table, answer)
+    options = (
+        Option(shown(correct), True),
+        *(Option(shown(text)) for text in distractors),
+    )
     return Question(kind="single", options=options, pick=DISTRACTORS, **common)
+
+
+def _shown(table: TableFile, column: str):
+    """How a column's values read as options: commands as code, exactly."""
+    if table.spec.columns[column].type == "command":
+        return as_code
+    return lambda text: text
 
 
 def _prompt_of(template: Any, row: Row) -> str | None:
@@ -179,6 +190,8 @@ def _matching(
     ]
     pairs = tuple((row.text[left], row.text[right]) for row in used)
     trouble = pair_problems(pairs)
+    show_left, show_right = _shown(table, left), _shown(table, right)
+    pairs = tuple((show_left(one), show_right(other)) for one, other in pairs)
     if trouble:
         table.report(
             table.line("questions", index),

@@ -35,6 +35,15 @@ def fill(template: str, values: dict[str, str]) -> str | None:
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 
+def as_code(text: str) -> str:
+    """Return text as a Markdown code span, shown exactly as written: a command
+    such as `docker exec <container>` would otherwise lose `<container>` as an
+    unknown HTML tag."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def same_text(first: str, second: str) -> bool:
     """Tell whether two texts read the same, ignoring case and spacing."""
     return normal(first) == normal(second)

@@ -427,3 +427,21 @@ def test_siblings_are_never_next_to_each_other(pack):
         for earlier, later in zip(spots, spots[1:], strict=False)
     ]
     assert sorted(gaps)[len(gaps) // 2] >= 20  # most a day's new cards apart
+
+
+def test_placeholders_survive_into_every_question(pack):
+    """`<container>` in a command is text, not an HTML tag to strip: each
+    rendered prompt, option and pair keeps every placeholder its source has,
+    and no question offers two options that read the same."""
+    from study.packs.importer import render_inline
+
+    placeholder = re.compile(r"<([a-z][a-z0-9-]*)>")
+    for question in pack.questions:
+        texts = [o.text for o in question.options]
+        texts += [side for pair in question.pairs for side in pair]
+        rendered = [render_inline(text) for text in texts]
+        for text, html in zip(texts, rendered, strict=True):
+            for name in placeholder.findall(text):
+                assert f"&lt;{name}&gt;" in html, (question.id, text, html)
+        options = [render_inline(o.text) for o in question.options]
+        assert len(set(options)) == len(options), question.id

@@ -242,10 +242,11 @@ def test_table_truefalse_typed_and_matching(pack):
     )
     match = pack.question("good:table:signals:match-send")
     assert match.kind == "matching"
+    # A command column's values are code: `<pid>` stays, as written.
     assert match.pairs == (
-        ("SIGTERM", "kill <pid>"),
-        ("SIGKILL", "kill -9 <pid>"),
-        ("SIGHUP", "kill -HUP <pid>"),
+        ("SIGTERM", "`kill <pid>`"),
+        ("SIGKILL", "`kill -9 <pid>`"),
+        ("SIGHUP", "`kill -HUP <pid>`"),
     )
     assert match.pick == 3
     assert match.cards[0] == "good:table:signals:sigterm:meaning"
