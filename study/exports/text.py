@@ -20,6 +20,9 @@ ANKI_NAME = re.compile("[\x00-\x1f\x7f]")
 # What XML 1.0 cannot hold (DEL, unlike the other controls, it can).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LINE_BREAK = re.compile("\r\n?")
+# A "<" that starts no tag, comment or declaration: a browser shows it as it
+# is, but Anki's note writer takes "<>" and the like for broken tags.
+BARE_LESS_THAN = re.compile("<(?![A-Za-z/!?])")
 
 
 def _reference(match: re.Match[str]) -> str:
@@ -33,8 +36,10 @@ def anki_field(html: str) -> str:
     """Return HTML that Anki stores and shows as a browser shows `html`.
 
     Line breaks become LF (as a browser reads CR and CRLF) because Anki drops
-    CR; other control characters become character references."""
-    return ANKI_FIELD.sub(_reference, LINE_BREAK.sub("\n", html))
+    CR; other control characters become character references, and so does a
+    "<" that opens no tag."""
+    text = BARE_LESS_THAN.sub("&#x3c;", LINE_BREAK.sub("\n", html))
+    return ANKI_FIELD.sub(_reference, text)
 
 
 def xml_html(html: str) -> str:
