@@ -20,6 +20,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from study.quiz.present import mode_name
+
 HEAT_CELL, HEAT_STEP = 12, 14
 HEAT_LEFT, HEAT_TOP = 34, 18
 WEEKS = 53
@@ -335,7 +337,7 @@ def _score_legend(y: float) -> str:
 def _score_point(x: float, y: float, point: ScorePoint) -> str:
     kind = "exam" if point.mode == "exam" else "quiz"
     when = day_label(point.when.date())
-    tip = f"{_mode_name(point.mode)}, {when}: {point.score:.0f}%"
+    tip = f"{mode_name(point.mode)}, {when}: {point.score:.0f}%"
     return (
         f'<circle cx="{_n(x)}" cy="{_n(y)}" r="5" class="point {kind}">'
         f"<title>{escape(tip)}</title></circle>"
@@ -349,7 +351,7 @@ def _score_row(point: ScorePoint) -> tuple[str, ...]:
     return (
         day_label(point.when.date()),
         point.pack,
-        _mode_name(point.mode),
+        mode_name(point.mode),
         f"{point.score:.0f}%",
         result,
     )
@@ -358,10 +360,6 @@ def _score_row(point: ScorePoint) -> tuple[str, ...]:
 def _score_y(score: float) -> float:
     share = max(0.0, min(score, 100.0)) / 100
     return round(SCORE_TOP + SCORE_HEIGHT * (1 - share), 1)
-
-
-def _mode_name(mode: str) -> str:
-    return {"exam": "Mock exam", "drill": "Weak-topic drill"}.get(mode, "Practice quiz")
 
 
 def _score_summary(points: Sequence[ScorePoint]) -> str:

@@ -116,6 +116,8 @@ def _answer_shaped(answer: object) -> bool:
 
 
 def _request_from(body: dict) -> quizzes.QuizRequest:
+    if not isinstance(body.get("pack"), str) or not body["pack"]:
+        raise Invalid("pack is required: the id of the pack to be quizzed on.")
     topics = body.get("topics", [])  # null is not "no topics": the schema says so
     if not isinstance(topics, list):
         raise Invalid("topics must be a list of topic ids.")

@@ -28,7 +28,7 @@ def review_next():
 def review_submit():
     """Record a rating; the same review_id again is acknowledged, not counted."""
     body = json_body("card_id", "rating", "review_id", "duration_ms")
-    scope = queue.study_scope(db.session, current_user, **_scope())
+    scope = queue.asked_scope(db.session, current_user, **_scope())
     outcome = reviews.record_review(
         db.session,
         current_user,

@@ -169,7 +169,7 @@ PATHS = {
                     ),
                 ),
                 "204": {"description": "Nothing is due"},
-                **errors("400"),
+                **errors("400", "404"),
             },
             parameters=SCOPE_PARAMETERS,
         )

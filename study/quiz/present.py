@@ -184,6 +184,19 @@ def grade(kind: str, shown: dict, key: dict, answer: Any) -> bool:
     return False
 
 
+MODE_NAMES = {
+    "practice": "Practice quiz",
+    "drill": "Weak-topic drill",
+    "exam": "Mock exam",
+}
+
+
+def mode_name(mode: str) -> str:
+    """Return what learners call a kind of attempt: Practice quiz, Weak-topic
+    drill or Mock exam."""
+    return MODE_NAMES.get(mode, "Practice quiz")
+
+
 def right_options(kind: str, key: dict) -> list[str]:
     """Return the ids of the options that are right (choice questions only)."""
     if kind in ("single", "multiple"):

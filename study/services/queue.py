@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from study import srs
+from study.errors import NotFound
 from study.models import (
     Card,
     CardState,
@@ -136,6 +137,16 @@ def study_scope(
         return scope_of(session.execute(query).all())
     chosen = session.connection().execute(CHOSEN_TOPICS, {"user_id": user.id})
     return chosen_scope(chosen)
+
+
+def asked_scope(session: Session, user: User, **scope_args: str) -> Scope:
+    """Return the scope of a study session asked for by pack, topic or note
+    (see study_scope); one that matches nothing is NotFound, not an empty
+    session that would look all done."""
+    scope = study_scope(session, user, **scope_args)
+    if scope_args and not scope.topic_ids:
+        raise NotFound("There is no such pack, topic or note to study.")
+    return scope
 
 
 def chosen_scope(rows) -> Scope:

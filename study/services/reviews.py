@@ -52,7 +52,7 @@ def check_rating(rating: object, review_id: object, duration_ms: object) -> None
 # session's connection without the ORM's unit of work (5-15x cheaper each).
 CARDS, STATES, LOGS = Card.__table__, CardState.__table__, ReviewLog.__table__
 EARLIER = (
-    select(LOGS.c.rating, LOGS.c.state_after, CARDS.c.key)
+    select(LOGS.c.rating, LOGS.c.state_after, LOGS.c.undone, CARDS.c.key)
     .join(CARDS, CARDS.c.id == LOGS.c.card_id)
     .where(
         LOGS.c.user_id == bindparam("user_id"),
@@ -162,6 +162,11 @@ def _earlier_review(connection, user: User, review_id: str):
 def _repeat(earlier, card_key: str) -> ReviewOutcome:
     if earlier.key != card_key:
         raise Conflict("This review id was already used for another card.")
+    if earlier.undone:
+        # Acknowledging it would claim a rating that Undo took back.
+        raise Conflict(
+            "This rating was taken back with Undo; fetch the card again to rate it."
+        )
     due = srs.Memory.from_json(earlier.state_after).due
     return ReviewOutcome(card_key, earlier.rating, due, duplicate=True)
 

@@ -43,7 +43,7 @@ def scope_day_and_counts(
     and the cards left in it; for the learner's chosen topics, the scope and
     the kept tally come in one read."""
     if scope_args:
-        scope = queue.study_scope(session, user, **scope_args)
+        scope = queue.asked_scope(session, user, **scope_args)
         return scope, *day_and_counts(session, user, scope, now)
     rows = session.connection().execute(CHOSEN_AND_KEPT, {"user_id": user.id}).all()
     scope = queue.chosen_scope(rows)

@@ -5,6 +5,7 @@ import math
 from collections import Counter
 from datetime import datetime, timedelta
 
+import pytest
 import yaml
 
 from study.config import PROJECT_ROOT
@@ -92,6 +93,13 @@ def test_bad_requests_get_4xx_json(logged_in, starter):
         response = logged_in.api("POST", "/api/v1/quizzes", payload)
         assert 400 <= response.status_code < 500, payload
         assert response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("payload", [{}, {"mode": "practice"}, {"pack": ""}])
+def test_a_missing_pack_is_a_400_that_says_so(logged_in, starter, payload):
+    response = logged_in.api("POST", "/api/v1/quizzes", payload)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"].startswith("pack is required")
 
 
 def test_exam_has_a_deadline(logged_in, starter):

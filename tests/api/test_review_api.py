@@ -120,6 +120,43 @@ def test_undo_returns_the_card(logged_in, starter):
     assert again["card"]["id"] == card["id"]
 
 
+def test_replaying_a_rating_that_was_undone_is_a_409(app, logged_in, starter):
+    card = logged_in.get("/api/v1/review/next").get_json()["card"]
+    payload = {
+        "card_id": card["id"],
+        "rating": 3,
+        "review_id": card["review_id"],
+        "duration_ms": 900,
+    }
+    assert logged_in.api("POST", "/api/v1/review", payload).status_code == 200
+    assert logged_in.api("POST", "/api/v1/review/undo", {}).get_json()["undone"]
+    replay = logged_in.api("POST", "/api/v1/review", payload)
+    assert replay.status_code == 409
+    assert "taken back with Undo" in replay.get_json()["error"]["message"]
+    with app.app_context():
+        counted = select(func.count()).where(ReviewLog.undone.is_(False))
+        assert db.session.scalar(counted) == 0
+    # Fetched again, the card comes with a new review id and rates as usual.
+    again = logged_in.get("/api/v1/review/next").get_json()["card"]
+    assert again["id"] == card["id"] and again["review_id"] != card["review_id"]
+    fresh = {**payload, "review_id": again["review_id"]}
+    assert (
+        logged_in.api("POST", "/api/v1/review", fresh).get_json()["duplicate"] is False
+    )
+
+
+@pytest.mark.parametrize(
+    "query", ["pack=nope", "pack=starter&topic=nope", "pack=starter&note=nope"]
+)
+def test_studying_a_pack_topic_or_note_that_does_not_exist_is_a_404(
+    logged_in, starter, query
+):
+    response = logged_in.get(f"/api/v1/review/next?{query}")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+    assert logged_in.get(f"/study?{query}").status_code == 404
+
+
 def test_nothing_due_is_a_204(logged_in):
     assert logged_in.get("/api/v1/review/next").status_code == 204
 

@@ -95,6 +95,17 @@ def test_another_users_attempt_is_a_404(app, client, logged_in, starter):
     assert other.get(f"/quiz/{attempt_id}/review").status_code == 404
 
 
+def test_a_drill_is_called_a_drill_on_its_pages(app, logged_in, starter):
+    start(logged_in, mode="drill")
+    attempt_id, items = attempt_items(app)
+    page = logged_in.get(f"/quiz/{attempt_id}?n=1").get_data(as_text=True)
+    assert "<strong>Weak-topic drill</strong> · Question" in page
+    review = answer_all(logged_in, attempt_id, items, answered=0)
+    assert "<h1>Weak-topic drill: results</h1>" in review
+    listed = logged_in.get("/quiz").get_data(as_text=True)
+    assert "<td>Weak-topic drill</td>" in listed
+
+
 def test_bad_count_is_a_400(logged_in, starter):
     assert start(logged_in, count="abc").status_code == 400
     assert start(logged_in, count="4").status_code == 400
