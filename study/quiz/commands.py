@@ -423,13 +423,71 @@ def _short_value(flag: Flag, letters: str) -> tuple[str | None, str]:
 def _record(flag: Flag, value: str | None, out: _Section) -> bool:
     """Store one option; False for an on/off option given a non-boolean value."""
     if flag.takes_value:
-        out.values.append((flag.name, value or ""))
+        same = _SAME_VALUE.get(flag.name)
+        out.values.append((flag.name, same(value or "") if same else value or ""))
         return True
     state = True if value is None else _BOOL_WORDS.get(value)
     if state is None:
         return False
     out.switches[flag.name] = state
     return True
+
+
+def _mount_value(value: str) -> str:
+    """`--mount` fields in one order and spelling: `src`=`source`,
+    `dst`=`destination`=`target`, `ro`=`readonly`, and `type=volume` (the
+    default) left out."""
+    fields = []
+    for part in value.split(","):
+        key, equals, setting = part.partition("=")
+        key = _MOUNT_KEYS.get(key.strip().lower(), key.strip().lower())
+        if key == "readonly":
+            if equals and _BOOL_WORDS.get(setting.strip().lower()) is False:
+                continue
+            fields.append("readonly")
+        elif not (key == "type" and setting == "volume"):
+            fields.append(f"{key}={setting}" if equals else key)
+    return ",".join(sorted(fields))
+
+
+def _security_value(value: str) -> str:
+    """`--security-opt` with `=` (the old `:` spelling too), and
+    `no-new-privileges` the same with or without `=true`."""
+    if "=" not in value and ":" in value:
+        value = value.replace(":", "=", 1)
+    key, equals, setting = value.partition("=")
+    if key == "no-new-privileges" and (
+        not equals or _BOOL_WORDS.get(setting.lower()) is True
+    ):
+        return key
+    return value
+
+
+def _capability(value: str) -> str:
+    """A capability in any case, with or without its `CAP_` prefix."""
+    name = value.upper()
+    return name.removeprefix("CAP_") if _PLACEHOLDER.search(value) is None else value
+
+
+def _user(value: str) -> str:
+    """`root` is user 0 (and group 0)."""
+    return ":".join("0" if part == "root" else part for part in value.split(":"))
+
+
+_MOUNT_KEYS = {
+    "src": "source",
+    "dst": "target",
+    "destination": "target",
+    "ro": "readonly",
+}
+# Options whose values say the same thing in more than one way.
+_SAME_VALUE = {
+    "mount": _mount_value,
+    "security-opt": _security_value,
+    "cap-add": _capability,
+    "cap-drop": _capability,
+    "user": _user,
+}
 
 
 def _same_path(want: Path, got: Path) -> bool:

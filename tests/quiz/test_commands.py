@@ -187,6 +187,37 @@ SAME = [
         "docker run -p 8443:443 -p 8080:80 nginx",
     ),
     ("docker-compose exec <service> <command>", "docker compose exec db psql -U app"),
+    # Option values that say the same thing in another way.
+    (
+        "docker run --mount type=volume,source=<volume>,target=<path> <image>",
+        "docker run --mount target=/data,src=webdata nginx",
+    ),
+    (
+        "docker run --mount source=webdata,target=/data,readonly nginx",
+        "docker run --mount type=volume,dst=/data,source=webdata,ro=true nginx",
+    ),
+    (
+        "docker run --mount type=bind,source=<host-path>,target=<path> <image>",
+        "docker run --mount type=bind,destination=/app,src=/srv/app nginx",
+    ),
+    (
+        "docker run --security-opt no-new-privileges <image>",
+        "docker run --security-opt no-new-privileges=true nginx",
+    ),
+    (
+        "docker run --security-opt no-new-privileges <image>",
+        "docker run --security-opt no-new-privileges:true nginx",
+    ),
+    (
+        "docker run --security-opt seccomp=unconfined <image>",
+        "docker run --security-opt seccomp:unconfined nginx",
+    ),
+    (
+        "docker run --cap-drop ALL --cap-add NET_ADMIN <image>",
+        "docker run --cap-drop=all --cap-add=CAP_NET_ADMIN nginx",
+    ),
+    ("docker run --user root <image>", "docker run -u 0 alpine"),
+    ("docker exec -u root:root web id", "docker exec -u 0:0 web id"),
     # Environment prefixes and other programs.
     (
         "DOCKER_CONTENT_TRUST=1 docker pull <image>",
@@ -211,6 +242,21 @@ DIFFERENT = [
     ("docker container inspect web", "docker image inspect web"),
     ("docker inspect web", "docker buildx inspect web"),
     ("docker ps -a", "docker ps -a; docker ps"),
+    # Option values that differ in meaning.
+    (
+        "docker run --mount source=webdata,target=/data nginx",
+        "docker run --mount source=webdata,target=/data,readonly nginx",
+    ),
+    (
+        "docker run --mount type=volume,source=data,target=/data nginx",
+        "docker run --mount type=bind,source=data,target=/data nginx",
+    ),
+    (
+        "docker run --security-opt no-new-privileges nginx",
+        "docker run --security-opt no-new-privileges=false nginx",
+    ),
+    ("docker run --cap-add NET_ADMIN nginx", "docker run --cap-add NET_RAW nginx"),
+    ("docker run --user root alpine", "docker run --user 1000 alpine"),
     # A missing, extra or different flag.
     ("docker ps", "docker ps -a"),
     ("docker ps -a", "docker ps"),
