@@ -91,6 +91,17 @@ def test_phone_sized_study_page(browser, live_server):
     expect(page.locator("button.rating-4")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+    # Every link of the main navigation is on screen, none hidden past an edge.
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll('nav[aria-label="Main"] .nav-links a,'
+              + ' nav[aria-label="Main"] .nav-links button')]
+            .filter(el => {
+              const box = el.getBoundingClientRect();
+              return box.left < 0 || box.right > window.innerWidth;
+            })
+            .map(el => el.textContent.trim())"""
+    )
+    assert outside == []
     shot(page, "08-study-phone")
     context.close()
 
