@@ -190,5 +190,12 @@ def import_backup():
 
 @bp.app_template_filter("percent")
 def percent(value: float | None) -> str:
-    """Format a share (0 to 1) as a whole percentage, or a dash when unknown."""
-    return "—" if value is None else f"{value * 100:.0f}%"
+    """Format a share (0 to 1) as a whole percentage, or a dash when unknown;
+    a start is never shown as 0% nor an unfinished whole as 100%."""
+    if value is None:
+        return "—"
+    if 0 < value < 0.005:
+        return "<1%"
+    if 0.995 <= value < 1:
+        return ">99%"
+    return f"{value * 100:.0f}%"

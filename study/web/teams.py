@@ -63,12 +63,6 @@ def token_from_link(text: str) -> str:
     return text.split("?", 1)[0].split("#", 1)[0].strip("/ ")
 
 
-@bp.app_template_filter("pct")
-def pct(share: float | None) -> str:
-    """Format a share from 0 to 1 as a whole percentage (a dash when unknown)."""
-    return "—" if share is None else f"{share * 100:.0f}%"
-
-
 @bp.app_template_filter("score_pct")
 def score_pct(score: float | None) -> str:
     """Format a quiz score (already in percent), or a dash when there is none."""

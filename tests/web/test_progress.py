@@ -298,3 +298,20 @@ def test_score_numbers_name_each_attempts_pack(app, logged_in, starter):
     table = scores_table(logged_in.get("/progress").get_data(as_text=True))
     assert '<th scope="col">Pack</th>' in table and "<td></td>" not in table
     assert "<td>Starter deck</td>" in table and "<td>Kubernetes basics</td>" in table
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [
+        (None, "—"),
+        (0, "0%"),
+        (3 / 1169, "<1%"),
+        (0.25, "25%"),
+        (1168 / 1169, ">99%"),
+        (1, "100%"),
+    ],
+)
+def test_a_share_reads_as_a_percentage_that_never_rounds_to_none_or_all(share, shown):
+    from study.web.progress import percent
+
+    assert percent(share) == shown
