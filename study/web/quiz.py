@@ -236,6 +236,7 @@ def review(attempt_id: int):
     attempt = quizzes.attempt_now(db.session, current_user, attempt_id, now())
     if attempt.status == "open":
         return redirect(url_for("quiz.question", attempt_id=attempt.id, n=1))
+    only_wrong = request.args.get("show") == "wrong"
     rows = [
         {
             "item": item,
@@ -247,8 +248,13 @@ def review(attempt_id: int):
             ),
         }
         for item in attempt.items
+        if not (only_wrong and item.correct)
     ]
     follow = lapses.follow_up(db.session, current_user.id, attempt)
     return render_template(
-        "quiz/review.html", attempt=attempt, rows=rows, follow=follow
+        "quiz/review.html",
+        attempt=attempt,
+        rows=rows,
+        follow=follow,
+        only_wrong=only_wrong,
     )

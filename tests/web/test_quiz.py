@@ -106,6 +106,31 @@ def test_a_drill_is_called_a_drill_on_its_pages(app, logged_in, starter):
     assert "<td>Weak-topic drill</td>" in listed
 
 
+def test_the_review_can_show_only_the_wrong_answers(app, logged_in, starter):
+    start(logged_in)
+    attempt_id, items = attempt_items(app)
+    (first, kind, shown, key), *rest = items
+    logged_in.form(
+        f"/quiz/{attempt_id}/answer",
+        {
+            "n": str(first),
+            "go": "next",
+            **form_fields(kind, right_answer(kind, shown, key)),
+        },
+    )
+    logged_in.form(f"/quiz/{attempt_id}/submit")
+    every = logged_in.get(f"/quiz/{attempt_id}/review").get_data(as_text=True)
+    assert every.count('<li class="panel') == len(items)
+    assert f"only the {len(rest)} you got wrong" in every
+    wrong = logged_in.get(f"/quiz/{attempt_id}/review?show=wrong").get_data(
+        as_text=True
+    )
+    assert wrong.count('<li class="panel wrong"') == len(rest)
+    assert f'id="q{first}"' not in wrong
+    for position, *_ in rest:  # numbered as in the quiz
+        assert f'id="q{position}" value="{position}"' in wrong
+
+
 def test_bad_count_is_a_400(logged_in, starter):
     assert start(logged_in, count="abc").status_code == 400
     assert start(logged_in, count="4").status_code == 400
@@ -145,7 +170,7 @@ def form_fields(kind, answer) -> dict:
 
 def answer_block(page: str, position: int, label: str) -> str:
     """Return the review page's "Your answer" or "Correct answer" of a question."""
-    item = re.search(rf'id="q{position}">(.*?)</li>', page, re.S).group(1)
+    item = re.search(rf'id="q{position}"[^>]*>(.*?)</li>', page, re.S).group(1)
     return re.search(rf"<dt>{label}</dt>\s*<dd>(.*?)</dd>", item, re.S).group(1)
 
 
