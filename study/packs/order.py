@@ -36,11 +36,13 @@ def spread_siblings(cards: list[Card], topic_of) -> list[Card]:
 
 def _spread(cards: list[Card]) -> list[Card]:
     turns: dict[str, int] = {}
-    left: dict[str, int] = {}  # cards still to place, per family
+    seen: dict[str, int] = {}
     for card in cards:
         name = family(card)
-        turns[card.id] = left.get(name, 0)
-        left[name] = turns[card.id] + 1
+        turns[card.id] = seen.get(name, 0)
+        seen[name] = turns[card.id] + 1
+    # Cards still to place, for the families that have siblings.
+    left = {name: count for name, count in seen.items() if count > 1}
     waiting = sorted(cards, key=lambda card: turns[card.id])
     spread: list[Card] = []
     while waiting:
@@ -57,9 +59,11 @@ def _spread(cards: list[Card]) -> list[Card]:
             pick = next(i for i, c in enumerate(waiting) if family(c) == big)
         card = waiting.pop(pick)
         spread.append(card)
-        left[family(card)] -= 1
-        if not left[family(card)]:
-            del left[family(card)]
+        name = family(card)
+        if name in left:
+            left[name] -= 1
+            if not left[name]:
+                del left[name]
     return spread
 
 
