@@ -57,6 +57,15 @@ def lapse_missed_cards(
     return len(studied)
 
 
+def answered_wrong(items) -> list[Question]:
+    """The questions of an attempt's items that were answered, and wrongly."""
+    return [
+        item.question
+        for item in items
+        if not item.correct and not is_blank(item.answer)
+    ]
+
+
 def _card_keys(questions: list[Question]) -> list[str]:
     return sorted({key for q in questions for key in (q.data or {}).get("cards", [])})
 
@@ -111,11 +120,7 @@ class FollowUp:
 def follow_up(session: Session, user_id: int, attempt) -> FollowUp:
     """Say which cards a graded attempt sent back for review, and which cards
     behind its wrong answers are still new to the learner."""
-    wrong = [
-        item.question
-        for item in attempt.items
-        if not item.correct and not is_blank(item.answer)
-    ]
+    wrong = answered_wrong(attempt.items)
     blank = sum(1 for item in attempt.items if is_blank(item.answer))
     keys = _card_keys(wrong)
     if not keys:

@@ -13,7 +13,7 @@ from study.errors import Conflict, Invalid, NotFound
 from study.models import AttemptItem, Pack, Question, QuizAttempt, Topic, User
 from study.quiz import present as presenting
 from study.quiz import selection
-from study.services.lapses import lapse_missed_cards
+from study.services.lapses import answered_wrong, lapse_missed_cards
 from study.services.learner_lock import lock_learner
 
 MODES = ("practice", "exam", "drill")
@@ -412,10 +412,6 @@ def finalize(session: Session, attempt: QuizAttempt, now: datetime) -> None:
     attempt.timed_out = timed_out
     attempt.submitted_at = min(now, attempt.deadline) if timed_out else now
     attempt.status = "submitted"
-    missed = [
-        item.question
-        for item in attempt.items
-        if not item.correct and not presenting.is_blank(item.answer)
-    ]
+    missed = answered_wrong(attempt.items)
     lapse_missed_cards(session, attempt.user_id, attempt.id, missed, now)
     session.commit()

@@ -77,7 +77,7 @@ def invite_by_email(
     team = managed_team(session, user, team_id).team
     given = email if isinstance(email, str) else ""
     address = normalize_email(given)
-    if not is_email(given) or len(address) > 254:
+    if not is_email(given):
         raise Invalid(EMAIL_HINT)
     already = session.scalar(
         select(Membership.id)

@@ -19,6 +19,7 @@ from study.errors import Conflict, Invalid
 from study.extensions import db
 from study.models import Pack
 from study.quiz import present as presenting
+from study.quiz import selection
 from study.services import lapses, quiz_history, quizzes
 from study.web.clock import now
 from study.web.forms import ButtonForm
@@ -57,14 +58,20 @@ def _choose_page(pack_id, topic, refused: str | None = None, sent=None):
     )
 
 
-COUNT_HINT = "Choose a number of questions from 5 to 50."
+COUNT_HINT = (
+    f"Choose a number of questions from {selection.PRACTICE_MIN} "
+    f"to {selection.PRACTICE_MAX}."
+)
 
 
 def quiz_request_from_form(form) -> quizzes.QuizRequest:
     """Read a start-quiz form into a request, refusing malformed numbers."""
     count = form.get("count") or "10"
     mode = form.get("mode", "practice")
-    if not count.isdigit() or (mode == "practice" and not 5 <= int(count[:3]) <= 50):
+    if not count.isdigit():
+        raise Invalid(COUNT_HINT)
+    in_range = selection.PRACTICE_MIN <= int(count[:3]) <= selection.PRACTICE_MAX
+    if mode == "practice" and not in_range:
         raise Invalid(COUNT_HINT)
     return quizzes.QuizRequest(
         pack=form.get("pack", ""),

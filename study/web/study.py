@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -65,9 +65,6 @@ def _requested_card(card_key, user, moment, day):
 @login_required
 def show():
     """Show the next due card (or the one named by ?card=) and the day's counts."""
-    pack = request.args.get("pack")
-    if pack and db.session.get(Pack, pack) is None:
-        abort(404, "There is no such pack.")
     state = session_state(request.args.get("card"))
     if state["due"] is None:
         later = next_study(

@@ -9,6 +9,16 @@ from study.extensions import db
 from study.models import ApiToken, Card, ReviewLog
 
 
+def good_rating_of(card: dict) -> dict:
+    """The POST /review body that rates a card from GET /review/next Good."""
+    return {
+        "card_id": card["id"],
+        "rating": 3,
+        "review_id": card["review_id"],
+        "duration_ms": 900,
+    }
+
+
 def test_next_returns_a_card_with_its_review_id_and_counts(logged_in, starter):
     response = logged_in.get("/api/v1/review/next")
     assert response.status_code == 200
@@ -22,12 +32,7 @@ def test_next_returns_a_card_with_its_review_id_and_counts(logged_in, starter):
 
 def test_submit_is_idempotent_by_review_id(app, logged_in, starter, midday):
     card = logged_in.get("/api/v1/review/next").get_json()["card"]
-    payload = {
-        "card_id": card["id"],
-        "rating": 3,
-        "review_id": card["review_id"],
-        "duration_ms": 900,
-    }
+    payload = good_rating_of(card)
     first = logged_in.api("POST", "/api/v1/review", payload)
     second = logged_in.api("POST", "/api/v1/review", payload)
     assert first.status_code == second.status_code == 200
@@ -122,12 +127,7 @@ def test_undo_returns_the_card(logged_in, starter):
 
 def test_replaying_a_rating_that_was_undone_is_a_409(app, logged_in, starter):
     card = logged_in.get("/api/v1/review/next").get_json()["card"]
-    payload = {
-        "card_id": card["id"],
-        "rating": 3,
-        "review_id": card["review_id"],
-        "duration_ms": 900,
-    }
+    payload = good_rating_of(card)
     assert logged_in.api("POST", "/api/v1/review", payload).status_code == 200
     assert logged_in.api("POST", "/api/v1/review/undo", {}).get_json()["undone"]
     replay = logged_in.api("POST", "/api/v1/review", payload)
