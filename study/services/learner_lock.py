@@ -6,11 +6,12 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from study.models import User
+from study.prepared import Prepared
 
 USERS = User.__table__
 # Rewrite a column no foreign key points at: touching users.id made SQLite
 # scan every child row of the learner (all their review logs) on each write.
-LOCK = (
+LOCK = Prepared(
     update(USERS)
     .where(USERS.c.id == bindparam("user_id"))
     .values(session_token=USERS.c.session_token)
@@ -20,4 +21,4 @@ LOCK = (
 def lock_learner(session: Session, user_id: int) -> None:
     """Serialize one learner's writes (a row lock on PostgreSQL, the write lock
     on SQLite) so concurrent submits cannot interleave."""
-    session.connection().execute(LOCK, {"user_id": user_id})
+    LOCK.run(session.connection(), {"user_id": user_id})

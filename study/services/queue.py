@@ -23,6 +23,7 @@ from study.models import (
     Topic,
     User,
 )
+from study.prepared import Prepared
 
 LEARNING_STATES = (int(State.Learning), int(State.Relearning))
 
@@ -362,20 +363,18 @@ def next_card(
         if review is not None:
             return review
     if day.new_done < user.new_cards_per_day and (left is None or left.new):
-        row = (
-            session.connection()
-            .execute(_first_new(scope.note_id is not None), _params(user, scope))
-            .first()
-        )
+        query = _first_new(scope.note_id is not None)
+        row = query.first(session.connection(), _params(user, scope))
         if row is not None:
             return NextCard(ShownCard.from_row(row), None, row.times_rated)
     # Nothing else to do: learn ahead, like Anki, rather than make the learner wait.
     return _first_due(session, user, scope, LEARNING_STATES, now + srs.LEARN_AHEAD)
 
 
-# The study loop's read, one statement per shape, built once and run without
-# the ORM: what is shown of the card, the learner's state of it, and how often
-# the learner rated it (for its review id), all as plain columns.
+# The study loop's read, one statement per shape, built once and run straight
+# on the driver (study.prepared): what is shown of the card, the learner's
+# state of it, and how often the learner rated it (for its review id), all as
+# plain columns.
 SHOWN_COLUMNS = (
     Card.id,
     Card.key,
@@ -406,7 +405,7 @@ TIMES_RATED = (
 REVIEW_STATES = (int(State.Review),)
 
 
-def _shown(query, with_note: bool):
+def _shown(query, with_note: bool) -> Prepared:
     query = (
         query.join(Topic, Topic.id == Card.topic_id)
         .outerjoin(Note, Note.id == Card.note_id)
@@ -415,7 +414,9 @@ def _shown(query, with_note: bool):
             Card.topic_id.in_(bindparam("topic_ids", expanding=True)),
         )
     )
-    return query.where(Card.note_id == bindparam("note_id")) if with_note else query
+    if with_note:
+        query = query.where(Card.note_id == bindparam("note_id"))
+    return Prepared(query)
 
 
 @cache
@@ -473,10 +474,8 @@ def _first_due(
 ) -> NextCard | None:
     """Return the earliest-due card in these states, due at or `before` until."""
     query = _first_due_query(scope.note_id is not None, before)
-    row = (
-        session.connection()
-        .execute(query, _params(user, scope, states=list(states), until=until))
-        .first()
+    row = query.first(
+        session.connection(), _params(user, scope, states=list(states), until=until)
     )
     if row is None:
         return None
@@ -523,8 +522,8 @@ def to_memory(state: CardState) -> srs.Memory:
     )
 
 
-RATINGS_OF_CARD = (
-    select(func.count())
+RATINGS_OF_CARD = Prepared(
+    select(func.count().label("times"))
     .select_from(ReviewLog)
     .where(
         ReviewLog.user_id == bindparam("user_id"),
@@ -534,10 +533,10 @@ RATINGS_OF_CARD = (
 
 
 def _times_rated(session: Session, user: User, card: Card | ShownCard) -> int:
-    found = session.connection().execute(
-        RATINGS_OF_CARD, {"user_id": user.id, "card_id": card.id}
+    found = RATINGS_OF_CARD.first(
+        session.connection(), {"user_id": user.id, "card_id": card.id}
     )
-    return found.scalar()
+    return found.times
 
 
 def review_id(user: User, card: Card | ShownCard, times_rated: int) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm.util import identity_key
 from study import srs
 from study.errors import Conflict, Invalid, NotFound
 from study.models import Card, CardState, ReviewLog, User
+from study.prepared import Prepared
 from study.services import queue, tally
 from study.services.learner_lock import lock_learner
 from study.services.queue import to_memory
@@ -48,8 +49,8 @@ def check_rating(rating: object, review_id: object, duration_ms: object) -> None
         raise Invalid("duration_ms cannot be negative")
 
 
-# Rating is the hot path: its statements are built once, and run on the
-# session's connection without the ORM's unit of work (5-15x cheaper each).
+# Rating is the hot path: its statements are built once and run straight on
+# the driver (study.prepared), in the session's transaction.
 CARDS, STATES, LOGS = Card.__table__, CardState.__table__, ReviewLog.__table__
 EARLIER = (
     select(LOGS.c.rating, LOGS.c.state_after, LOGS.c.undone, CARDS.c.key)
@@ -59,7 +60,7 @@ EARLIER = (
         LOGS.c.review_id == bindparam("review_id"),
     )
 )
-CARD_AND_STATE = (
+CARD_AND_STATE = Prepared(
     select(
         CARDS.c.id,
         CARDS.c.topic_id,
@@ -81,17 +82,26 @@ CARD_AND_STATE = (
     .outerjoin(tally.TALLIES, tally.TALLIES.c.user_id == bindparam("user_id"))
     .where(CARDS.c.key == bindparam("key"))
 )
-ADD_LOG = insert(LOGS)
-ADD_STATE = insert(STATES)
-MOVE_STATE = (
+# Every column is given: a prepared statement applies no Python-side defaults.
+ADD_LOG = Prepared(
+    insert(LOGS)
+    .values({column: bindparam(column) for column in LOGS.c.keys() if column != "id"})
+    .inline()  # no RETURNING of the new id: nothing reads it
+)
+MEMORY = ("state", "step", "stability", "difficulty", "due", "last_review")
+ADD_STATE = Prepared(insert(STATES).values({c: bindparam(c) for c in STATES.c.keys()}))
+MOVE_STATE = Prepared(
     update(STATES)
     .where(
         STATES.c.user_id == bindparam("of_user"),
         STATES.c.card_id == bindparam("of_card"),
     )
     .values(
-        reps=STATES.c.reps + 1,
-        lapses=STATES.c.lapses + bindparam("lapse"),
+        {
+            **{column: bindparam(column) for column in MEMORY},
+            "reps": STATES.c.reps + 1,
+            "lapses": STATES.c.lapses + bindparam("lapse"),
+        }
     )
 )
 
@@ -111,9 +121,7 @@ def record_review(
     check_rating(rating, review_id, duration_ms)
     lock_learner(session, user.id)
     connection = session.connection()
-    card = connection.execute(
-        CARD_AND_STATE, {"user_id": user.id, "key": card_key}
-    ).first()
+    card = CARD_AND_STATE.first(connection, {"user_id": user.id, "key": card_key})
     memory = to_memory(card) if card and card.studied_by is not None else None
     day_end = srs.study_day_end(now, user.timezone)
     if card is None or card.retired or not srs.is_due(memory, now, day_end):
@@ -174,8 +182,8 @@ def _repeat(earlier, card_key: str) -> ReviewOutcome:
 def _append_log(
     connection, user, card_id, rating, review_id, duration_ms, now, before, after
 ) -> None:
-    connection.execute(
-        ADD_LOG,
+    ADD_LOG.run(
+        connection,
         {
             "user_id": user.id,
             "card_id": card_id,
@@ -187,6 +195,7 @@ def _append_log(
             "state_before": before.to_json() if before else None,
             "state_after": after.to_json(),
             "undone": False,
+            "from_quiz": False,
         },
     )
 
@@ -201,14 +210,14 @@ def _save_state(connection, user, card_id: int, before, after, rating) -> None:
         "last_review": after.last_review,
     }
     if before is None:
-        connection.execute(
-            ADD_STATE,
+        ADD_STATE.run(
+            connection,
             {"user_id": user.id, "card_id": card_id, "reps": 1, "lapses": 0, **values},
         )
         return
     lapse = int(rating == 1 and before.state == State.Review)
-    connection.execute(
-        MOVE_STATE,
+    MOVE_STATE.run(
+        connection,
         {"of_user": user.id, "of_card": card_id, "lapse": lapse, **values},
     )
 

@@ -18,11 +18,14 @@ from sqlalchemy.orm import Session
 
 from study import srs
 from study.models import DayTally, User
+from study.prepared import Prepared
 from study.services import queue
 from study.services.learner_lock import lock_learner
 
-KEPT = select(DayTally.__table__).where(
-    DayTally.__table__.c.user_id == bindparam("user_id")
+KEPT = Prepared(
+    select(DayTally.__table__).where(
+        DayTally.__table__.c.user_id == bindparam("user_id")
+    )
 )
 
 
@@ -32,7 +35,7 @@ def day_and_counts(
     """Return the learner's study day and the cards left in it for this scope."""
     kept = None
     if scope.topic_ids:
-        kept = session.connection().execute(KEPT, {"user_id": user.id}).first()
+        kept = KEPT.first(session.connection(), {"user_id": user.id})
     return _day_and_counts_from(kept, session, user, scope, now)
 
 
@@ -45,7 +48,7 @@ def scope_day_and_counts(
     if scope_args:
         scope = queue.asked_scope(session, user, **scope_args)
         return scope, *day_and_counts(session, user, scope, now)
-    rows = session.connection().execute(CHOSEN_AND_KEPT, {"user_id": user.id}).all()
+    rows = CHOSEN_AND_KEPT.all(session.connection(), {"user_id": user.id})
     scope = queue.chosen_scope(rows)
     # Every row carries the tally's columns, all None while none is kept.
     kept = rows[0] if rows and rows[0].user_id is not None else None
@@ -127,7 +130,7 @@ KEPT_SCOPE = (
     TALLIES.c.topic_ids.label("tally_topic_ids"),
     TALLIES.c.note_id.label("tally_note_id"),
 )
-MOVE_TALLY = (
+MOVE_TALLY = Prepared(
     update(TALLIES)
     .where(TALLIES.c.user_id == bindparam("of_user"))
     .values(
@@ -170,7 +173,7 @@ def count_rating(
             _shift(change, before.state, -1)
         if after.due < end:
             _shift(change, after.state, +1)
-    return connection.execute(MOVE_TALLY, {"of_user": user.id, **change}).first()
+    return MOVE_TALLY.first(connection, {"of_user": user.id, **change})
 
 
 def _in_scope(card) -> bool:
@@ -196,6 +199,8 @@ def forget(session: Session, user_id: int) -> None:
 # kept tally's columns that _fits and _read look at, for the pages that need
 # both. The tally's own topic list is left out: its stamp says the same, and
 # decoding that JSON on every topic row would cost more than the read saves.
-CHOSEN_AND_KEPT = queue.CHOSEN_TOPICS.add_columns(
-    *(column for column in TALLIES.c if column.name not in ("topic_ids", "note_id"))
-).outerjoin(TALLIES, TALLIES.c.user_id == bindparam("user_id"))
+CHOSEN_AND_KEPT = Prepared(
+    queue.CHOSEN_TOPICS.add_columns(
+        *(c for c in TALLIES.c if c.name not in ("topic_ids", "note_id"))
+    ).outerjoin(TALLIES, TALLIES.c.user_id == bindparam("user_id"))
+)
