@@ -9,6 +9,9 @@ shape and then run on the cursor of the connection the session already holds,
 inside the session's transaction, with the same parameter and row conversions
 SQLAlchemy would apply.
 
+`as_loaded` turns a row holding an entity's columns into that entity in the
+session, as if the ORM had loaded it.
+
 What the caller sees does not change: rows come back as named tuples with the
 statement's column names, a driver error is raised as SQLAlchemy's own
 exception (an `IntegrityError` stays an `IntegrityError`), a lost connection
@@ -22,8 +25,9 @@ from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, exc
+from sqlalchemy import Connection, exc, inspect
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 
 @dataclass
@@ -180,3 +184,27 @@ def _as_sqlalchemy_error(connection, cursor, error, plan: _Plan, values):
         connection_invalidated=lost,
         dialect=dialect,
     )
+
+
+def as_loaded(session: Session, model: type, row):
+    """Return the `model` entity whose columns (by name) the row holds, in the
+    session as if the ORM had loaded it: changes to it are tracked and saved
+    as usual. If the session already holds that entity, that copy is returned.
+    """
+    mapper = inspect(model)
+    key = mapper.identity_key_from_primary_key(
+        [getattr(row, column.name) for column in mapper.primary_key]
+    )
+    held = session.identity_map.get(key)
+    if held is not None:
+        return held
+    # Built as the ORM's loader builds entities: no __init__, values set
+    # straight into the instance's dict, then marked as loaded, not changed.
+    entity = mapper.class_manager.new_instance()
+    entity.__dict__.update(
+        (attribute.key, getattr(row, attribute.columns[0].name))
+        for attribute in mapper.column_attrs
+    )
+    make_transient_to_detached(entity)
+    session.add(entity)
+    return entity

@@ -150,19 +150,33 @@ def is_valid_zone(name: str) -> bool:
 
 def study_day_start(now: datetime, tz_name: str) -> datetime:
     """Return when the learner's current study day began, in UTC."""
-    local = now.astimezone(zone(tz_name))
-    day = (local - timedelta(hours=DAY_ROLLOVER_HOUR)).date()
-    start = datetime.combine(day, time(DAY_ROLLOVER_HOUR), tzinfo=zone(tz_name))
-    return start.astimezone(UTC)
+    return study_day(now, tz_name)[0]
 
 
 def study_day_end(now: datetime, tz_name: str) -> datetime:
     """Return when the learner's current study day ends, in UTC."""
-    start = study_day_start(now, tz_name).astimezone(zone(tz_name))
+    return study_day(now, tz_name)[1]
+
+
+# The last study day worked out for each time zone: the study loop asks for
+# the same day's bounds several times per rating.
+_LAST_DAY: dict[str | None, tuple[datetime, datetime]] = {}
+
+
+def study_day(now: datetime, tz_name: str) -> tuple[datetime, datetime]:
+    """Return when the study day that holds `now` began and ends, in UTC."""
+    last = _LAST_DAY.get(tz_name)
+    if last is not None and last[0] <= now < last[1]:
+        return last
+    tz = zone(tz_name)
+    day = (now.astimezone(tz) - timedelta(hours=DAY_ROLLOVER_HOUR)).date()
+    start = datetime.combine(day, time(DAY_ROLLOVER_HOUR), tzinfo=tz)
     following = datetime.combine(
-        start.date() + timedelta(days=1), time(DAY_ROLLOVER_HOUR), tzinfo=start.tzinfo
+        day + timedelta(days=1), time(DAY_ROLLOVER_HOUR), tzinfo=tz
     )
-    return following.astimezone(UTC)
+    bounds = start.astimezone(UTC), following.astimezone(UTC)
+    _LAST_DAY[tz_name] = bounds
+    return bounds
 
 
 def study_date(moment: datetime, tz_name: str):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from study.extensions import db
 from study.models import Card, CardState, ReviewLog, Topic, User
-from study.prepared import Prepared
+from study.prepared import Prepared, as_loaded
 from study.services import queue, reviews, tally
 from tests.conftest import make_user
 
@@ -197,3 +197,33 @@ def test_a_lost_connection_is_invalidated_and_replaced(learner):
     assert (
         db.session.connection().execute(text("SELECT pg_backend_pid()")).scalar() != pid
     )
+
+
+def test_an_entity_from_a_row_is_as_if_loaded(app, ctx):
+    user_id = make_user(app, display_name="Ana")
+    users = User.__table__
+    row = Prepared(select(*users.c).where(users.c.id == bindparam("id"))).first(
+        db.session.connection(), {"id": user_id}
+    )
+    user = as_loaded(db.session, User, row)
+    assert user in db.session
+    assert not db.session.dirty and not db.session.new
+    assert (user.id, user.display_name, user.timezone) == (user_id, "Ana", "UTC")
+    assert as_loaded(db.session, User, row) is user  # the session's own copy
+    user.display_name = "Ana Lima"  # tracked and saved like any loaded entity
+    db.session.commit()
+    db.session.expunge_all()
+    assert db.session.get(User, user_id).display_name == "Ana Lima"
+
+
+def test_an_entity_the_session_holds_is_returned_unchanged(app, ctx):
+    user_id = make_user(app)
+    held = db.session.get(User, user_id)
+    held.display_name = "Changed in this request"
+    users = User.__table__
+    row = Prepared(select(*users.c).where(users.c.id == bindparam("id"))).first(
+        db.session.connection(), {"id": user_id}
+    )
+    assert as_loaded(db.session, User, row) is held
+    assert held.display_name == "Changed in this request"
+    db.session.rollback()

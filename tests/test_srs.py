@@ -87,6 +87,30 @@ def test_study_day_handles_daylight_saving_change():
     assert end - start == timedelta(hours=23)
 
 
+def test_study_day_bounds_hold_when_asked_out_of_order():
+    # The last day worked out for a zone is remembered; moments on either
+    # side of it, and its own edges, still get their own day.
+    tz = "America/New_York"  # UTC-4 in June
+    moments = [
+        at(2026, 6, 10, 15, 0),
+        at(2026, 6, 11, 7, 59),  # 03:59 local: still the 10th's day
+        at(2026, 6, 11, 8, 0),  # 04:00 local: the 11th's day begins
+        at(2026, 6, 9, 23, 0),
+        at(2026, 6, 10, 8, 0),
+    ]
+    starts = [srs.study_day(moment, tz)[0] for moment in moments]
+    assert starts == [
+        at(2026, 6, 10, 8, 0),
+        at(2026, 6, 10, 8, 0),
+        at(2026, 6, 11, 8, 0),
+        at(2026, 6, 9, 8, 0),
+        at(2026, 6, 10, 8, 0),
+    ]
+    for moment, start in zip(moments, starts, strict=True):
+        assert srs.study_day_end(moment, tz) == start + timedelta(days=1)
+        assert srs.study_day_start(moment, "UTC") <= moment
+
+
 def test_unknown_time_zone_falls_back_to_utc():
     assert srs.study_day_start(NOW, "Mars/Olympus") == at(2026, 3, 10, 4, 0)
     assert not srs.is_valid_zone("Mars/Olympus")

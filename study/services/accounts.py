@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from study import srs
 from study.errors import Conflict, Invalid, NotFound
 from study.models import ApiToken, User
+from study.prepared import Prepared, as_loaded
 
 MIN_PASSWORD_LENGTH = 10
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -252,11 +253,12 @@ def live_api_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-# Every API call looks its token up: one statement, built once.
-TOKENS = ApiToken.__table__
-TOKEN_OWNER = (
-    select(User, TOKENS.c.id.label("token_id"), TOKENS.c.last_used_at)
-    .join(TOKENS, TOKENS.c.user_id == User.id)
+# Every API call looks its token up: one statement, run straight on the
+# driver (study.prepared), that brings the owner's columns along.
+TOKENS, USERS = ApiToken.__table__, User.__table__
+TOKEN_OWNER = Prepared(
+    select(*USERS.c, TOKENS.c.id.label("token_id"), TOKENS.c.last_used_at)
+    .join(TOKENS, TOKENS.c.user_id == USERS.c.id)
     .where(
         TOKENS.c.token_hash == bindparam("token_hash"), TOKENS.c.revoked_at.is_(None)
     )
@@ -270,17 +272,18 @@ NOTE_USE = (
 
 def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     """Return the owner of a live API token, noting when it was last used."""
-    found = session.execute(
-        TOKEN_OWNER, {"token_hash": _token_hash(token or "")}
-    ).first()
+    found = TOKEN_OWNER.first(
+        session.connection(), {"token_hash": _token_hash(token or "")}
+    )
     if found is None:
         return None
+    user = as_loaded(session, User, found)
     # A minute's precision is enough, and spares each API call a write.
     last = found.last_used_at
     if last is None or now - last >= LAST_USED_PRECISION:
         session.execute(NOTE_USE, {"token_id": found.token_id, "now": now})
         session.commit()
-    return found.User
+    return user
 
 
 def revoke_api_token(session: Session, user: User, token_id: int, now) -> None:

@@ -136,8 +136,7 @@ def study_scope(
         if topic:
             query = query.where(Topic.slug == topic)
         return scope_of(session.execute(query).all())
-    chosen = session.connection().execute(CHOSEN_TOPICS, {"user_id": user.id})
-    return chosen_scope(chosen)
+    return chosen_scope(CHOSEN.all(session.connection(), {"user_id": user.id}))
 
 
 def asked_scope(session: Session, user: User, **scope_args: str) -> Scope:
@@ -206,6 +205,9 @@ CHOSEN_TOPICS = LIVE_TOPICS.add_columns(
         StudyChoice.pack_id == Topic.pack_id,
     ),
 )
+
+
+CHOSEN = Prepared(CHOSEN_TOPICS)
 
 
 def _chosen(row) -> bool:
