@@ -88,7 +88,7 @@ ADD_LOG = Prepared(
     .values({column: bindparam(column) for column in LOGS.c.keys() if column != "id"})
     .inline()  # no RETURNING of the new id: nothing reads it
 )
-MEMORY = ("state", "step", "stability", "difficulty", "due", "last_review")
+MEMORY_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review")
 ADD_STATE = Prepared(insert(STATES).values({c: bindparam(c) for c in STATES.c.keys()}))
 MOVE_STATE = Prepared(
     update(STATES)
@@ -98,7 +98,7 @@ MOVE_STATE = Prepared(
     )
     .values(
         {
-            **{column: bindparam(column) for column in MEMORY},
+            **{column: bindparam(column) for column in MEMORY_FIELDS},
             "reps": STATES.c.reps + 1,
             "lapses": STATES.c.lapses + bindparam("lapse"),
         }
