@@ -302,9 +302,39 @@ def _parse_command(text: str) -> _Command | None:
     program, *rest = tokens
     if program == "docker-compose":
         rest = ["compose", *rest]
+    elif program in _SYSTEMD:
+        return _Command(env, (program,), [_Section(args=_systemd_args(program, rest))])
     elif program != "docker":
         return _Command(env, (program,), [_Section(args=rest)])
     return _parse_docker(env, rest)
+
+
+# systemd's tools take a service's name with or without `.service`, and
+# journalctl's unit option comes as -u NAME, -uNAME, --unit NAME, --unit=NAME.
+_SYSTEMD = frozenset({"journalctl", "systemctl"})
+
+
+def _systemd_args(program: str, rest: list[str]) -> list[str]:
+    """Return the arguments of a journalctl or systemctl line in one spelling."""
+    args: list[str] = []
+    words = iter(rest)
+    for word in words:
+        unit = _unit_option(word, words) if program == "journalctl" else None
+        if unit is not None:
+            args += ["--unit", unit.removesuffix(".service")]
+        else:
+            args.append(word.removesuffix(".service"))
+    return args
+
+
+def _unit_option(word: str, words: Iterator[str]) -> str | None:
+    if word in ("-u", "--unit"):
+        return next(words, "")
+    if word.startswith("--unit="):
+        return word.removeprefix("--unit=")
+    if word.startswith("-u") and len(word) > 2:
+        return word[2:]
+    return None
 
 
 def _parse_docker(env: list[tuple[str, str]], rest: list[str]) -> _Command | None:

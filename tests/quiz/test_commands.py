@@ -224,6 +224,15 @@ SAME = [
         "DOCKER_CONTENT_TRUST=1 docker image pull alpine",
     ),
     ("tar xvf /backup/backup.tar -C /data", "tar  xvf /backup/backup.tar -C /data"),
+    # systemd names a service with or without .service; journalctl's -u option
+    # has four spellings.
+    ("journalctl -u docker.service", "journalctl -u docker"),
+    ("journalctl -u docker.service", "sudo journalctl --unit=docker.service"),
+    ("journalctl -u docker.service", "journalctl --unit docker"),
+    ("journalctl -u docker.service", "journalctl -udocker.service"),
+    ("journalctl -u docker", "journalctl -u docker.service"),
+    ("systemctl status docker", "systemctl status docker.service"),
+    ("systemctl status docker", "sudo systemctl status docker"),
 ]
 
 DIFFERENT = [
@@ -286,6 +295,10 @@ DIFFERENT = [
     ("docker ps --foo", "docker ps"),
     ("docker ps --foo=1", "docker ps --foo 1"),
     ("DOCKER_CONTENT_TRUST=1 docker pull alpine", "docker pull alpine"),
+    ("journalctl -u docker.service", "journalctl"),
+    ("journalctl -u docker.service", "journalctl -f -u docker.service"),
+    ("journalctl -u docker.service", "journalctl -u"),
+    ("systemctl status docker", "systemctl status"),
     # A different value or argument.
     ("docker run -p 8080:80 nginx", "docker run -p 80:8080 nginx"),
     ("docker run -p 80:80 nginx", "docker run -P 80:80 nginx"),
@@ -297,6 +310,11 @@ DIFFERENT = [
     ("docker build -t app .", "docker build -t app ./src"),
     ("docker network create -d bridge net", "docker network create -d overlay net"),
     ("docker stop -t 30 web", "docker stop -t 10 web"),
+    ("journalctl -u docker.service", "journalctl -u containerd.service"),
+    ("journalctl -u docker.service", "journalctl -u docker.socket"),
+    ("systemctl status docker", "systemctl restart docker"),
+    ("systemctl status docker", "systemctl status containerd"),
+    ("systemctl status docker", "journalctl status docker"),
     ("docker inspect -f '{{.Id}}' web", "docker inspect -f '{{.Name}}' web"),
     # Flags after the image belong to the container's command.
     ("docker run --rm nginx", "docker run nginx --rm"),
