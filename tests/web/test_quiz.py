@@ -1,5 +1,6 @@
 """Quiz pages over real HTTP: choose, answer, submit, review; no answer leaks."""
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -80,6 +81,22 @@ def test_answering_and_submitting_shows_the_review(app, logged_in, starter):
     assert "Correct answer" in review and "Your answer" in review
     assert "Read the note" in review
     assert re.search(r'id="score">\d+%', review)
+
+
+def test_the_review_shows_only_typed_answers_as_code(app, logged_in, starter):
+    start(logged_in, count="20")
+    attempt_id, items = attempt_items(app)
+    logged_in.form(f"/quiz/{attempt_id}/submit")
+    review = logged_in.get(f"/quiz/{attempt_id}/review").get_data(as_text=True)
+    kinds = {kind for _, kind, _, _ in items}
+    assert {"truefalse", "typed"} <= kinds
+    for _, kind, _, key in items:
+        if kind == "truefalse":
+            truth = "True" if key["truth"] else "False"
+            assert f"<dt>Correct answer</dt>\n      <dd>{truth}</dd>" in review
+        if kind == "typed":
+            assert f"<dd><code>{html.escape(key['answers'][0])}</code></dd>" in review
+    assert "<code>True</code>" not in review and "<code>False</code>" not in review
 
 
 def test_another_users_attempt_is_a_404(app, client, logged_in, starter):
