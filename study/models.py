@@ -68,6 +68,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+NEW_CARDS_PER_DAY = 20  # a new account's daily limit of new cards
+
+
 class User(Base):
     """A person with an account."""
 
@@ -83,7 +86,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
-    new_cards_per_day: Mapped[int] = mapped_column(Integer, default=20)
+    new_cards_per_day: Mapped[int] = mapped_column(Integer, default=NEW_CARDS_PER_DAY)
     max_reviews_per_day: Mapped[int] = mapped_column(Integer, default=200)
 
     # Flask-Login protocol, kept here so the model needs no Flask import.

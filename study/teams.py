@@ -102,6 +102,23 @@ def status(
     return ON_TRACK if goal_progress(goals, standing) + SLACK >= expected else BEHIND
 
 
+def days_for_every_card(
+    cards: int, new_per_day: int, today: date, due: date
+) -> int | None:
+    """Return the study days that meeting `cards` new cards at `new_per_day` a
+    day takes, when that is more than the days from today to the due date
+    (both counted); None when they fit."""
+    available = (due - today).days + 1
+    needed = study_days(cards, new_per_day)
+    return needed if needed > available else None
+
+
+def study_days(cards: int, new_per_day: int) -> int:
+    """Return the study days it takes to meet `cards` new cards at
+    `new_per_day` a day."""
+    return -(-cards // max(new_per_day, 1))
+
+
 def days_left(due: date, today: date) -> int:
     """Return the days until the due date (negative once it has passed)."""
     return (due - today).days

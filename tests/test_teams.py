@@ -116,3 +116,20 @@ def test_last_active_is_the_latest_known_moment():
     assert rules.last_active(None, None) is None
     early, late = at(2026, 3, 1), at(2026, 3, 2)
     assert rules.last_active(late, None, early) == late
+
+
+def test_study_days_for_new_cards_round_up():
+    assert rules.study_days(0, 20) == 0
+    assert rules.study_days(20, 20) == 1
+    assert rules.study_days(21, 20) == 2
+    assert rules.study_days(1_169, 20) == 59
+    assert rules.study_days(5, 0) == 5  # a limit of 0 is read as 1 a day
+
+
+def test_every_card_fits_when_the_days_up_to_the_due_date_suffice():
+    today = date(2026, 3, 10)
+    # Today and the due date both count: 10th-12th is three study days.
+    assert rules.days_for_every_card(60, 20, today, date(2026, 3, 12)) is None
+    assert rules.days_for_every_card(61, 20, today, date(2026, 3, 12)) == 4
+    assert rules.days_for_every_card(20, 20, today, today) is None
+    assert rules.days_for_every_card(1_169, 20, today, date(2026, 3, 24)) == 59

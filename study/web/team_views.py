@@ -9,14 +9,13 @@ from datetime import timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from study import srs
 from study import teams as rules
 from study.errors import Conflict, Invalid, NotFound
 from study.extensions import db
-from study.models import Pack, User
-from study.services import assignments, team_progress, teams
+from study.models import NEW_CARDS_PER_DAY, Pack, User
+from study.services import assignments, catalog, team_progress, teams
 from study.web.clock import now
 from study.web.team_forms import AssignmentForm
 from study.web.teams import bp, check_button, learner, to_team
@@ -187,8 +186,37 @@ def member_summary(team_id: int, user_id: int):
 
 
 def _pack_topics() -> list[tuple[Pack, list]]:
-    packs = db.session.scalars(select(Pack).order_by(Pack.title)).all()
-    return [(pack, [t for t in pack.topics if not t.retired]) for pack in packs]
+    """Every pack with its live topics, each with its count of live cards."""
+    return [(item.pack, item.topics) for item in catalog.list_packs(db.session)]
+
+
+def _cards_in(choices, spec: assignments.AssignmentSpec) -> int:
+    for pack, topics in choices:
+        if pack.id == spec.pack:
+            chosen = spec.topics or [topic.slug for topic in topics]
+            return sum(topic.cards for topic in topics if topic.slug in chosen)
+    return 0
+
+
+def _warn_if_too_soon(choices, spec: assignments.AssignmentSpec, user) -> None:
+    """Say so when every card of the assignment cannot be met by its due date
+    at a new account's daily limit of new cards."""
+    if not spec.all_cards_studied:
+        return
+    cards = _cards_in(choices, spec)
+    today = srs.study_date(now(), user.timezone)
+    needed = rules.days_for_every_card(cards, NEW_CARDS_PER_DAY, today, spec.due)
+    if needed is None:
+        return
+    days = (spec.due - today).days
+    flash(
+        f"Heads up: at {NEW_CARDS_PER_DAY} new cards a day (a new account's limit),"
+        f" the {cards:,} cards take {needed} study days, but the due date is"
+        f" {days} day{'s' if days != 1 else ''} away. Members can raise their"
+        " new-card limit in Settings, or you can assign fewer topics or a later"
+        " date.",
+        "warning",
+    )
 
 
 def _assignment_form(choices, assignment=None) -> AssignmentForm:
@@ -243,6 +271,7 @@ def _assignment_page(team_id: int, assignment_id: int | None):
                     db.session, user, team_id, assignment.id, spec, now()
                 )
                 flash("Assignment saved.", "success")
+            _warn_if_too_soon(choices, spec, user)
             return to_team(team_id)
         except (Invalid, NotFound, Conflict) as error:
             db.session.rollback()
@@ -259,6 +288,11 @@ def _assignment_page(team_id: int, assignment_id: int | None):
         form=form,
         choices=choices,
         chosen_topics=chosen,
+        new_per_day=NEW_CARDS_PER_DAY,
+        days_per_pack={
+            pack.id: rules.study_days(sum(t.cards for t in topics), NEW_CARDS_PER_DAY)
+            for pack, topics in choices
+        },
     ), status
 
 

@@ -2,6 +2,7 @@
 CSV, the member's home page, the leaderboard; bad input gets a 4xx and a message."""
 
 import csv
+import html
 import io
 import re
 from datetime import date, timedelta
@@ -542,3 +543,47 @@ def test_home_page_marks_overdue_assignments(app, crew):
     app.config["FIXED_NOW"] = lambda: NOW + timedelta(days=5)
     page = text(as_user(app, crew["ann"]).get("/"))
     assert "is-overdue" in page and "overdue by 2 days" in page
+
+
+def many_rows_table(rows: int) -> str:
+    """A demo-pack table of `rows` words: one card each."""
+    lines = [f"  - {{name: word{n}, meaning: meaning {n}}}" for n in range(rows)]
+    return (
+        "id: words\ntopic: two\nnote: basics\ntitle: Words\nkey: name\n"
+        "columns:\n  name: {title: Word}\n  meaning: {title: Meaning}\n"
+        "rows:\n" + "\n".join(lines) + "\n"
+        'cards:\n  - {id: meaning, front: "What is {name}?", back: "{meaning}"}\n'
+    )
+
+
+def test_the_assignment_form_counts_cards_and_warns_of_a_date_too_soon(
+    app, crew, tmp_path
+):
+    from study.packs.importer import import_packs
+    from tests.packs.demo import TABLE, write_pack
+
+    with app.app_context():
+        import_packs(db.session, write_pack(tmp_path, {TABLE: many_rows_table(60)}))
+        db.session.remove()
+    manager = as_user(app, crew["manager"])
+    new = f"/teams/{crew['team']}/assignments/new"
+    page = text(manager.get(new))
+    assert "<strong>Starter deck</strong>: 13 cards, about 1 study day" in page
+    assert re.search(r"Basics <span class=\"muted small\">\(\d+ cards?\)", page)
+    manager.refresh_token(new)
+    # 60-odd cards at 20 new cards a day take 4 study days; the 10th and the
+    # 11th give two.
+    soon = {"due": "2026-03-11", "goal_all_cards_studied": "y"}
+    made = manager.form(new, {"pack": "demo", **soon}, follow_redirects=True)
+    body = html.unescape(text(made))
+    assert "Assignment created." in body
+    warning = re.search(r"Heads up: at 20 new cards a day[^<]*", body).group(0)
+    assert "take 4 study days, but the due date is 1 day away" in warning
+    # The small pack fits, and an exam-only goal asks for no card at all.
+    for fields in (
+        {"pack": "starter", **soon},
+        {"pack": "demo", "due": "2026-03-11", "goal_exam_passed": "y"},
+    ):
+        made = manager.form(new, fields, follow_redirects=True)
+        assert made.status_code == 200
+        assert "Heads up" not in text(made)
