@@ -209,12 +209,12 @@ def _warn_if_too_soon(choices, spec: assignments.AssignmentSpec, user) -> None:
     if needed is None:
         return
     days = (spec.due - today).days
+    due = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} away"
     flash(
         f"Heads up: at {NEW_CARDS_PER_DAY} new cards a day (a new account's limit),"
         f" the {cards:,} cards take {needed} study days, but the due date is"
-        f" {days} day{'s' if days != 1 else ''} away. Members can raise their"
-        " new-card limit in Settings, or you can assign fewer topics or a later"
-        " date.",
+        f" {due}. Members can raise their new-card limit in Settings, or you can"
+        " assign fewer topics or a later date.",
         "warning",
     )
 

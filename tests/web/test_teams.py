@@ -579,6 +579,9 @@ def test_the_assignment_form_counts_cards_and_warns_of_a_date_too_soon(
     assert "Assignment created." in body
     warning = re.search(r"Heads up: at 20 new cards a day[^<]*", body).group(0)
     assert "take 4 study days, but the due date is 1 day away" in warning
+    today = {"due": "2026-03-10", "goal_all_cards_studied": "y"}
+    made = manager.form(new, {"pack": "demo", **today}, follow_redirects=True)
+    assert "but the due date is today." in html.unescape(text(made))
     # The small pack fits, and an exam-only goal asks for no card at all.
     for fields in (
         {"pack": "starter", **soon},
