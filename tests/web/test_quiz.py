@@ -192,9 +192,10 @@ def answer_block(page: str, position: int, label: str) -> str:
 
 
 def shown_pieces(kind, value) -> list[str]:
-    """Return what the review page must show of an answer in readable form."""
+    """Return what the review page must show of an answer in readable form:
+    a typed answer as code, a true/false one as a word."""
     if isinstance(value, str):
-        return [f"<code>{value}</code>"]
+        return [f"<code>{value}</code>"] if kind == "typed" else [value]
     if kind == "matching":
         return [f"{left} → {right}" for left, right in value]
     return list(value)
