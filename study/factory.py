@@ -66,8 +66,9 @@ class DatabaseId(IntegerConverter):
 
 def register_template_filters(app: Flask) -> None:
     """Add the filters `local_time` (a UTC time in the learner's own zone),
-    `one_line` (a card's Markdown as one short line of safe HTML) and
-    `quiz_mode` (Practice quiz, Weak-topic drill or Mock exam)."""
+    `one_line` (a card's Markdown as one short line of safe HTML),
+    `quiz_mode` (Practice quiz, Weak-topic drill or Mock exam) and `thousands`
+    (a whole number with thousands separators: 1,169)."""
     from flask_login import current_user
     from markupsafe import Markup
 
@@ -76,6 +77,10 @@ def register_template_filters(app: Flask) -> None:
     @app.template_filter("one_line")
     def one_line(text: str, length: int = 90) -> Markup:
         return Markup(markdown.one_line(text, length))  # noqa: S704 - escaped by one_line
+
+    @app.template_filter("thousands")
+    def thousands(number: int) -> str:
+        return f"{number:,}"
 
     @app.template_filter("quiz_mode")
     def quiz_mode(mode: str) -> str:

@@ -590,3 +590,9 @@ def test_the_assignment_form_counts_cards_and_warns_of_a_date_too_soon(
         made = manager.form(new, fields, follow_redirects=True)
         assert made.status_code == 200
         assert "Heads up" not in text(made)
+
+
+def test_counts_of_a_thousand_or_more_carry_a_separator(app):
+    template = app.jinja_env.from_string("{{ n|thousands }} cards")
+    assert template.render(n=1_168) == "1,168 cards"
+    assert template.render(n=13) == "13 cards"
