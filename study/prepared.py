@@ -42,10 +42,9 @@ class _Plan:
     columns: list  # the result's columns (their types read the values back)
     row: type | None  # the named tuple of a result row
     # How the result columns that need it are read back, as (index, reader)
-    # pairs, set by the first result: the driver's description of a column
-    # can decide it (PostgreSQL's numbers).
-    readers: tuple = ()
-    described: bool = False
+    # pairs; None until the first result, as the driver's description of a
+    # column can decide it (PostgreSQL's numbers).
+    readers: tuple | None = None
 
     def parameters(self, given: dict[str, Any]):
         values = dict(self.defaults)
@@ -69,7 +68,6 @@ class _Plan:
         self.readers = tuple(
             (index, read) for index, read in enumerate(readers) if read is not None
         )
-        self.described = True
 
     def make_row(self, raw: tuple):
         if not self.readers:
@@ -134,7 +132,7 @@ class Prepared:
 
     @staticmethod
     def _describe(plan: _Plan, connection: Connection, cursor) -> None:
-        if not plan.described:
+        if plan.readers is None:
             plan.describe(connection.dialect, cursor.description)
 
     def _plan_for(self, dialect: Dialect, given: dict[str, Any]) -> _Plan:

@@ -190,6 +190,16 @@ def _pack_topics() -> list[tuple[Pack, list]]:
     return [(item.pack, item.topics) for item in catalog.list_packs(db.session)]
 
 
+def _workload(choices) -> dict[str, tuple[int, int]]:
+    """Each pack's live cards and the study days they take at a new
+    account's daily limit of new cards."""
+    workload = {}
+    for pack, topics in choices:
+        cards = sum(topic.cards for topic in topics)
+        workload[pack.id] = cards, rules.study_days(cards, NEW_CARDS_PER_DAY)
+    return workload
+
+
 def _cards_in(choices, spec: assignments.AssignmentSpec) -> int:
     for pack, topics in choices:
         if pack.id == spec.pack:
@@ -289,10 +299,7 @@ def _assignment_page(team_id: int, assignment_id: int | None):
         choices=choices,
         chosen_topics=chosen,
         new_per_day=NEW_CARDS_PER_DAY,
-        days_per_pack={
-            pack.id: rules.study_days(sum(t.cards for t in topics), NEW_CARDS_PER_DAY)
-            for pack, topics in choices
-        },
+        workload=_workload(choices),
     ), status
 
 
