@@ -16,116 +16,71 @@ zero errors. The clients run on the same machine as the server.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import multiprocessing
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CLIENT_PROCESSES = 4
+
+from bench.loadgen import Script, cpu_seconds, drive, request  # noqa: E402
 
 
-def review_loop(port: int, token: str, deadline: float, out: dict) -> None:
-    """Fetch and rate cards until the deadline; record latencies and acks."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    while time.time() < deadline:
-        try:
-            started = time.perf_counter()
-            connection.request("GET", "/api/v1/review/next", headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-            out["latency"].append(time.perf_counter() - started)
-            out["next_latency"].append(out["latency"][-1])
-            if response.status == 204:
-                out["empty"] += 1
-                return
-            if response.status != 200:
-                out["errors"].append(response.status)
-                continue
-            card = json.loads(body)["card"]
-            payload = {
-                "card_id": card["id"],
-                "rating": 3,
-                "review_id": card["review_id"],
-                "duration_ms": 3000,
-            }
-            started = time.perf_counter()
-            connection.request(
-                "POST", "/api/v1/review", body=json.dumps(payload), headers=headers
-            )
-            response = connection.getresponse()
-            answer = response.read()
-            out["latency"].append(time.perf_counter() - started)
-            out["review_latency"].append(out["latency"][-1])
-            if response.status != 200:
-                out["errors"].append(response.status)
-            else:
-                json.loads(answer)
-                out["acks"].append((token, card["review_id"]))
-        except (OSError, http.client.HTTPException) as error:
-            out["errors"].append(type(error).__name__)
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-
-def healthz_loop(port: int, _token: str, deadline: float, out: dict) -> None:
-    """Call /healthz until the deadline."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    while time.time() < deadline:
-        started = time.perf_counter()
-        try:
-            connection.request("GET", "/healthz")
-            response = connection.getresponse()
-            response.read()
-        except (OSError, http.client.HTTPException) as error:
-            out["errors"].append(type(error).__name__)
-            connection.close()
+def review_script(token: str, out: dict) -> Script:
+    """Fetch and rate cards until none is left; record latencies and acks."""
+    headers = {"Authorization": f"Bearer {token}"}
+    fetch = request("GET", "/api/v1/review/next", headers)
+    while True:
+        status, body = yield fetch
+        out["next_latency"].append(out["latency"][-1])
+        if status == 204:
+            out["empty"] += 1
+            return
+        if status != 200:
+            out["errors"].append(status)
             continue
-        out["latency"].append(time.perf_counter() - started)
-        if response.status != 200:
-            out["errors"].append(response.status)
+        card = json.loads(body)["card"]
+        payload = {
+            "card_id": card["id"],
+            "rating": 3,
+            "review_id": card["review_id"],
+            "duration_ms": 3000,
+        }
+        status, body = yield request("POST", "/api/v1/review", headers, payload)
+        out["review_latency"].append(out["latency"][-1])
+        if status != 200:
+            out["errors"].append(status)
+        else:
+            json.loads(body)
+            out["acks"].append((token, card["review_id"]))
 
 
-LOOPS = {"review": review_loop, "healthz": healthz_loop}
+def healthz_script(_token: str, out: dict) -> Script:
+    """Call /healthz for as long as the load runs."""
+    health = request("GET", "/healthz", {})
+    while True:
+        status, _body = yield health
+        if status != 200:
+            out["errors"].append(status)
+
+
+SCRIPTS = {"review": review_script, "healthz": healthz_script}
 LISTS = ("latency", "next_latency", "review_latency", "errors", "acks")
 
 
-def client_process(args: tuple) -> dict:
-    """Run one thread per token; return what they saw."""
-    kind, port, tokens, deadline = args
-    out = {key: [] for key in LISTS} | {"empty": 0}
-    threads = [
-        threading.Thread(target=LOOPS[kind], args=(port, token, deadline, out))
-        for token in tokens
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return out
-
-
 def run_load(kind: str, port: int, tokens: list[str], seconds: float) -> dict:
-    """Run the clients in a few processes (one thread per learner)."""
-    groups = [tokens[i::CLIENT_PROCESSES] for i in range(CLIENT_PROCESSES)]
-    deadline = time.time() + seconds
-    with multiprocessing.get_context("fork").Pool(CLIENT_PROCESSES) as pool:
-        parts = pool.map(
-            client_process, [(kind, port, g, deadline) for g in groups if g]
-        )
-    total = {key: [] for key in LISTS} | {"empty": 0}
-    for part in parts:
-        for key in LISTS:
-            total[key].extend(part[key])
-        total["empty"] += part["empty"]
-    total["seconds"] = seconds
-    return total
+    """Run one client per token on the lean load generator (bench/loadgen.py)."""
+    out = {key: [] for key in LISTS} | {"empty": 0}
+    server = f"127.0.0.1:{port}"
+    server_cpu, client_cpu = cpu_seconds(server), time.process_time()
+    started = time.time()
+    drive(port, [SCRIPTS[kind](token, out) for token in tokens], out, started + seconds)
+    out["seconds"] = time.time() - started
+    out["server_cpu"] = cpu_seconds(server) - server_cpu
+    out["client_cpu"] = time.process_time() - client_cpu
+    return out
 
 
 def prepare(url: str, directory: Path, args) -> dict[str, str]:
@@ -210,7 +165,8 @@ def percentiles(seconds: list[float]) -> tuple[float, float]:
 
 def report(name: str, result: dict) -> float:
     """Print one load's figures; return its requests/s."""
-    rate = len(result["latency"]) / result["seconds"]
+    requests = len(result["latency"])
+    rate = requests / result["seconds"]
     p50, p99 = percentiles(result["latency"])
     errors = len(result["errors"])
     kinds = sorted({str(e) for e in result["errors"]})
@@ -218,6 +174,10 @@ def report(name: str, result: dict) -> float:
         f"  {name}: {rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
         f"errors {errors}{' ' + ', '.join(kinds) if kinds else ''}",
         flush=True,
+    )
+    print(
+        f"    CPU per request: server {result['server_cpu'] / requests * 1e3:.2f} ms,"
+        f" clients {result['client_cpu'] / requests * 1e3:.2f} ms"
     )
     return rate
 
