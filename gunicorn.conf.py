@@ -20,6 +20,8 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
 accesslog = os.environ.get("ACCESS_LOG", "-")
+# The same lines, without building an atom per header (study/access_log.py).
+logger_class = "study.access_log.AccessLogger"
 errorlog = "-"
 control_socket_disable = True
 

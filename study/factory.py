@@ -15,6 +15,7 @@ from flask import (
 )
 from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -224,10 +225,18 @@ CSP = (
 )
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def refuse_nul_bytes() -> None:
     """Refuse text containing NUL characters, which PostgreSQL cannot store."""
-    values = [*request.args.values(), *request.form.values(), request.path]
-    if any("\x00" in value for value in values):
+    query = request.query_string
+    # A NUL reaches the query's values only as %00 (or raw); the form is
+    # looked at only when there is one, sparing every other request its parse.
+    nul = "\x00" in request.path or b"%00" in query or b"\x00" in query
+    if not nul and request.mimetype in FORM_TYPES:
+        nul = any("\x00" in value for value in request.form.values())
+    if nul:
         raise DomainError("Text may not contain NUL characters.")
 
 
@@ -256,6 +265,17 @@ HSTS = "max-age=31536000"
 
 class SessionInterface(SecureCookieSessionInterface):
     """Signed-cookie sessions whose cookie is Secure whenever HTTPS is in use."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Build the cookie's serializer once per set of keys, not on every
+        request (Flask builds one each time, even when no cookie came)."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers[keys] = super().get_signing_serializer(app)
+        return self._serializers[keys]
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Mark the cookie Secure when configured or when this request is HTTPS."""

@@ -621,3 +621,37 @@ def test_no_page_redirects_off_site(app, logged_in, starter):
                 response = client.get(f"{path}?{name}=//evil.example/", buffered=True)
                 if 300 <= response.status_code < 400:
                     assert _stays_here(response.headers["Location"]), (path, name)
+
+
+@pytest.mark.parametrize(
+    "where", ["form", "query", "raw query", "multipart form", "path"]
+)
+def test_nul_characters_are_refused_wherever_they_come(app, logged_in, where):
+    logged_in.refresh_token("/settings")
+    before = logged_in.get("/settings").get_data(as_text=True)
+    fields = {
+        "display_name": "Kim\x00",
+        "desired_retention": "0.85",
+        "new_cards_per_day": "5",
+        "max_reviews_per_day": "100",
+        "timezone": "UTC",
+    }
+    if where == "form":
+        response = logged_in.form("/settings", fields)
+    elif where == "multipart form":
+        response = logged_in.form(
+            "/settings", fields, content_type="multipart/form-data"
+        )
+    elif where == "query":
+        response = logged_in.get("/settings?tab=a%00b")
+    elif where == "raw query":
+        response = logged_in.get(
+            "/settings", environ_overrides={"QUERY_STRING": "tab=a\x00b"}
+        )
+    else:
+        response = logged_in.get("/notes/a%00b")
+    assert response.status_code == 400
+    assert "NUL characters" in response.get_data(as_text=True)
+    assert logged_in.get("/settings").get_data(as_text=True).count(
+        "Kim"
+    ) == before.count("Kim")
