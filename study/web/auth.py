@@ -30,6 +30,7 @@ def _outside_the_limited_pages() -> bool:
     another blueprint must be let through here too."""
     return request.blueprint != bp.name
 
+
 LOGIN_FAILED = "That email and password do not match an account."
 
 
