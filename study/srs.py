@@ -14,6 +14,7 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+FSRS_RATINGS = {rating: Rating(rating) for rating in RATINGS}
 DAY_ROLLOVER_HOUR = 4  # like Anki, a study day ends at 4 a.m. local time
 LEARN_AHEAD = timedelta(minutes=20)
 STATE_NAMES = {State.Learning: "learning", State.Review: "review"}
@@ -95,7 +96,7 @@ def rate(
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1-4, not {rating!r}")
     scheduler = scheduler_for(desired_retention)
-    card, _log = scheduler.review_card(_to_fsrs(memory, now), Rating(rating), now)
+    card, _log = scheduler.review_card(_to_fsrs(memory, now), FSRS_RATINGS[rating], now)
     return _from_fsrs(card)
 
 
@@ -103,9 +104,13 @@ def interval_previews(
     memory: Memory | None, now: datetime, desired_retention: float
 ) -> dict[int, str]:
     """Return the interval each rating would give, as short text like '10m'."""
+    scheduler = scheduler_for(desired_retention)
+    card = _to_fsrs(memory, now)  # review_card works on a copy: one serves all four
     return {
-        rating: short_interval(rate(memory, rating, now, desired_retention).due - now)
-        for rating in RATINGS
+        rating: short_interval(
+            scheduler.review_card(card, fsrs_rating, now)[0].due - now
+        )
+        for rating, fsrs_rating in FSRS_RATINGS.items()
     }
 
 

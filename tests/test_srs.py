@@ -50,6 +50,24 @@ def test_interval_previews_cover_all_four_ratings():
     assert previews[4].endswith("d")
 
 
+def test_each_preview_is_what_that_rating_would_give():
+    new_card = None
+    learning = srs.rate(None, 3, NOW, 0.9)
+    review = srs.rate(None, 4, NOW, 0.9)
+    relearning = srs.rate(review, 1, review.due, 0.9)
+    for memory, when in [
+        (new_card, NOW),
+        (learning, learning.due),
+        (review, review.due + timedelta(days=2)),
+        (relearning, relearning.due),
+    ]:
+        previews = srs.interval_previews(memory, when, 0.85)
+        assert previews == {
+            rating: srs.short_interval(srs.rate(memory, rating, when, 0.85).due - when)
+            for rating in srs.RATINGS
+        }
+
+
 @pytest.mark.parametrize(
     ("delta", "text"),
     [
