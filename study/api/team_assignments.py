@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from study import srs
 from study import teams as rules
 from study.api import bp
 from study.api.payloads import json_body
-from study.api.team_payloads import assignment_json, figures_json, own_row, row_json
+from study.api.team_payloads import (
+    assignment_json,
+    figures_json,
+    own_row,
+    row_json,
+    saved_assignment_json,
+)
 from study.api.teams import me
 from study.errors import Invalid
 from study.extensions import db
@@ -83,7 +90,7 @@ def assignments_create(team_id: int):
     """Assign a pack (or some topics) with a due date and goals."""
     spec = _spec(json_body(*FIELDS))
     assignment = assignments.create_assignment(db.session, me(), team_id, spec, now())
-    return jsonify(assignment_json(assignment)), 201
+    return jsonify(_saved(assignment)), 201
 
 
 def assignments_update(team_id: int, assignment_id: int):
@@ -94,7 +101,13 @@ def assignments_update(team_id: int, assignment_id: int):
     assignment = assignments.update_assignment(
         db.session, me(), team_id, current.id, _spec(body, current), now()
     )
-    return jsonify(assignment_json(assignment))
+    return jsonify(_saved(assignment))
+
+
+def _saved(assignment: Assignment) -> dict:
+    today = srs.study_date(now(), me().timezone)
+    workload = assignments.workload(db.session, assignment, today)
+    return saved_assignment_json(assignment, workload)
 
 
 def assignments_delete(team_id: int, assignment_id: int):

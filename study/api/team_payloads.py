@@ -38,6 +38,22 @@ def assignment_json(assignment: Assignment) -> dict:
     }
 
 
+def saved_assignment_json(assignment: Assignment, workload) -> dict:
+    """Return an assignment just created or changed, with what its cards take
+    (see assignments.Workload): heads_up says when they cannot all be
+    studied by the due date at a new account's daily limit."""
+    return {
+        **assignment_json(assignment),
+        "workload": {
+            "cards": workload.cards,
+            "new_cards_per_day": workload.new_cards_per_day,
+            "study_days": workload.study_days,
+            "days_left": workload.days_left,
+            "heads_up": workload.heads_up,
+        },
+    }
+
+
 def member_json(membership: Membership) -> dict:
     """Return a member as the team's managers see them."""
     return {

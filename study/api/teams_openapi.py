@@ -290,7 +290,11 @@ PATHS = {
             "assignments_create",
             "Assign a pack (or some topics) with a due date and goals",
             {
-                **ok("The assignment", ref("Assignment"), "201"),
+                **ok(
+                    "The assignment, with what its cards take by the due date",
+                    ref("SavedAssignment"),
+                    "201",
+                ),
                 **refused("403", "404", "409"),
             },
             parameters=[TEAM_ID],
@@ -302,7 +306,10 @@ PATHS = {
             "assignments_update",
             "Change an assignment's pack, topics, due date or goals",
             {
-                **ok("The assignment", ref("Assignment")),
+                **ok(
+                    "The assignment, with what its cards take by the due date",
+                    ref("SavedAssignment"),
+                ),
                 **refused("403", "404", "409"),
             },
             parameters=[TEAM_ID, ASSIGNMENT_ID],

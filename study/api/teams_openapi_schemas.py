@@ -73,6 +73,20 @@ SCHEMAS = {
         ),
         created_at=text(format="date-time"),
     ),
+    "SavedAssignment": {
+        "allOf": [
+            ref("Assignment"),
+            all_required(
+                workload=all_required(
+                    cards=INTEGER,
+                    new_cards_per_day=INTEGER,
+                    study_days=INTEGER,
+                    days_left=INTEGER,
+                    heads_up=nullable(text()),
+                )
+            ),
+        ]
+    },
     "TeamMember": all_required(
         user_id=INTEGER,
         display_name=text(),

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from study import srs
+from study import teams as rules
 from study.errors import Conflict, Invalid, NotFound
-from study.models import Assignment, Pack, User
+from study.models import NEW_CARDS_PER_DAY, Assignment, Card, Pack, Topic, User
 from study.services.teams import TeamAccess, is_row_id, managed_team
 
 MAX_DUE_YEARS = 5
@@ -147,3 +148,57 @@ def delete_assignment(
     access = managed_team(session, user, team_id)
     session.delete(find_assignment(session, access, assignment_id))
     session.commit()
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What an assignment's cards take at a new account's daily limit of new
+    cards, against the days left to its due date."""
+
+    cards: int
+    new_cards_per_day: int
+    study_days: int
+    days_left: int  # until the due date: 0 when it is today
+    fits: bool  # every card can be studied by the due date
+    counts_cards: bool  # whether a goal is to study every card
+
+    @property
+    def heads_up(self) -> str | None:
+        """Say so when a goal is every card and they cannot all be studied by
+        the due date; None otherwise."""
+        if not self.counts_cards or self.fits:
+            return None
+        if self.days_left < 0:
+            due = "already past"
+        elif self.days_left == 0:
+            due = "today"
+        else:
+            due = f"{self.days_left} day{'s' if self.days_left != 1 else ''} away"
+        return (
+            f"Heads up: at {self.new_cards_per_day} new cards a day (a new"
+            f" account's limit), the {self.cards:,} cards take {self.study_days}"
+            f" study days, but the due date is {due}. Members can raise their"
+            " new-card limit in Settings, or you can assign fewer topics or a"
+            " later date."
+        )
+
+
+def workload(session: Session, assignment: Assignment, today: date) -> Workload:
+    """Return what studying every card of the assignment takes by its due date."""
+    query = (
+        select(func.count(Card.id))
+        .join(Topic, Topic.id == Card.topic_id)
+        .where(Card.pack_id == assignment.pack_id, Card.retired.is_(False))
+    )
+    if assignment.topics is not None:
+        query = query.where(Topic.slug.in_(assignment.topics))
+    cards = session.scalar(query) or 0
+    due = assignment.due_on
+    return Workload(
+        cards=cards,
+        new_cards_per_day=NEW_CARDS_PER_DAY,
+        study_days=rules.study_days(cards, NEW_CARDS_PER_DAY),
+        days_left=rules.days_left(due, today),
+        fits=rules.days_for_every_card(cards, NEW_CARDS_PER_DAY, today, due) is None,
+        counts_cards=assignment.goal_all_cards_studied,
+    )

@@ -200,33 +200,13 @@ def _workload(choices) -> dict[str, tuple[int, int]]:
     return workload
 
 
-def _cards_in(choices, spec: assignments.AssignmentSpec) -> int:
-    for pack, topics in choices:
-        if pack.id == spec.pack:
-            chosen = spec.topics or [topic.slug for topic in topics]
-            return sum(topic.cards for topic in topics if topic.slug in chosen)
-    return 0
-
-
-def _warn_if_too_soon(choices, spec: assignments.AssignmentSpec, user) -> None:
-    """Say so when every card of the assignment cannot be met by its due date
-    at a new account's daily limit of new cards."""
-    if not spec.all_cards_studied:
-        return
-    cards = _cards_in(choices, spec)
+def _warn_if_too_soon(assignment, user) -> None:
+    """Say so when every card of the assignment cannot be studied by its due
+    date at a new account's daily limit of new cards."""
     today = srs.study_date(now(), user.timezone)
-    needed = rules.days_for_every_card(cards, NEW_CARDS_PER_DAY, today, spec.due)
-    if needed is None:
-        return
-    days = (spec.due - today).days
-    due = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} away"
-    flash(
-        f"Heads up: at {NEW_CARDS_PER_DAY} new cards a day (a new account's limit),"
-        f" the {cards:,} cards take {needed} study days, but the due date is"
-        f" {due}. Members can raise their new-card limit in Settings, or you can"
-        " assign fewer topics or a later date.",
-        "warning",
-    )
+    heads_up = assignments.workload(db.session, assignment, today).heads_up
+    if heads_up:
+        flash(heads_up, "warning")
 
 
 def _assignment_form(choices, assignment=None) -> AssignmentForm:
@@ -274,14 +254,16 @@ def _assignment_page(team_id: int, assignment_id: int | None):
         try:
             spec = _spec_from(form)
             if assignment is None:
-                assignments.create_assignment(db.session, user, team_id, spec, now())
+                saved = assignments.create_assignment(
+                    db.session, user, team_id, spec, now()
+                )
                 flash("Assignment created.", "success")
             else:
-                assignments.update_assignment(
+                saved = assignments.update_assignment(
                     db.session, user, team_id, assignment.id, spec, now()
                 )
                 flash("Assignment saved.", "success")
-            _warn_if_too_soon(choices, spec, user)
+            _warn_if_too_soon(saved, user)
             return to_team(team_id)
         except (Invalid, NotFound, Conflict) as error:
             db.session.rollback()

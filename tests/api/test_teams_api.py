@@ -473,3 +473,50 @@ def test_statuses_follow_each_members_time_zone(app, api, team):
     assert mine["my_progress"]["days_left"] == 0
     summary = api("manager", "GET", f"/teams/{team}/members/{api.ids['ann']}")
     assert summary.get_json()["assignments"][0]["progress"]["status"] == "behind"
+
+
+def test_saving_an_assignment_says_what_its_cards_take(app, api, team, tmp_path):
+    from study.packs.importer import import_packs
+    from tests.packs.demo import TABLE, write_pack
+    from tests.web.test_teams import many_rows_table
+
+    with app.app_context():
+        import_packs(db.session, write_pack(tmp_path, {TABLE: many_rows_table(60)}))
+        db.session.remove()
+    url = f"/teams/{team}/assignments"
+    # The 7 cards of one starter topic take one study day: no heads-up.
+    fits = api("manager", "POST", url, {"pack": "starter", "due": "2026-03-10"})
+    assert fits.status_code == 201
+    assert fits.get_json()["workload"] == {
+        "cards": 13,
+        "new_cards_per_day": 20,
+        "study_days": 1,
+        "days_left": 0,
+        "heads_up": None,
+    }
+    assert_matches_schema(app, "SavedAssignment", fits.get_json())
+    # The demo pack's 60-odd cards take 4 study days; tomorrow gives two.
+    soon = api("manager", "POST", url, {"pack": "demo", "due": "2026-03-11"})
+    workload = soon.get_json()["workload"]
+    assert workload["study_days"] == 4 and workload["days_left"] == 1
+    assert workload["cards"] > 60
+    assert workload["heads_up"].startswith("Heads up: at 20 new cards a day")
+    assert "but the due date is 1 day away" in workload["heads_up"]
+    assert_matches_schema(app, "SavedAssignment", soon.get_json())
+    # Moving the date out leaves nothing to say; fewer topics, fewer cards.
+    later = api(
+        "manager",
+        "PATCH",
+        f"{url}/{soon.get_json()['id']}",
+        {"due": "2026-03-20"},
+    ).get_json()
+    assert (
+        later["workload"]["heads_up"] is None and later["workload"]["days_left"] == 10
+    )
+    only_cards = api(
+        "manager",
+        "PATCH",
+        f"{url}/{fits.get_json()['id']}",
+        {"topics": ["basics"]},
+    ).get_json()
+    assert only_cards["workload"]["cards"] == 7
