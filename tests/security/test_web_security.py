@@ -655,3 +655,15 @@ def test_nul_characters_are_refused_wherever_they_come(app, logged_in, where):
     assert logged_in.get("/settings").get_data(as_text=True).count(
         "Kim"
     ) == before.count("Kim")
+
+
+def test_rate_limits_sit_only_where_the_limiter_looks(app):
+    """The limiter lets requests outside the account pages past before it
+    resolves any limit (study/web/auth.py): a limit declared on another
+    page would never be checked, so none may be."""
+    limited = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if getattr(view, "__wrapper-limiter-instance", None) is not None
+    }
+    assert limited == {"auth.login", "auth.register"}
