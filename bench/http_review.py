@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import Script, cpu_seconds, drive, request  # noqa: E402
+from bench.loadgen import Script, cpu_seconds, drive, request  # noqa: E402 - needs ROOT on sys.path first
 
 
 def review_script(token: str, out: dict) -> Script:
