@@ -67,7 +67,7 @@ def healthz_script(_token: str, out: dict) -> Script:
 
 
 SCRIPTS = {"review": review_script, "healthz": healthz_script}
-LISTS = ("latency", "next_latency", "review_latency", "errors", "acks")
+LISTS = ("latency", "finished", "next_latency", "review_latency", "errors", "acks")
 
 
 def run_load(kind: str, port: int, tokens: list[str], seconds: float) -> dict:
@@ -179,7 +179,24 @@ def report(name: str, result: dict) -> float:
         f"    CPU per request: server {result['server_cpu'] / requests * 1e3:.2f} ms,"
         f" clients {result['client_cpu'] / requests * 1e3:.2f} ms"
     )
+    windows = p99_by_window(result["finished"], result["latency"], WINDOW)
+    print(f"    p99 by {WINDOW:.0f}-second window (ms): {windows}")
     return rate
+
+
+WINDOW = 10.0  # seconds
+
+
+def p99_by_window(finished: list[float], latency: list[float], window: float) -> str:
+    """Return the p99 of each `window` seconds of the run, in order: a shared
+    machine's slow spells show up as one window far above the others."""
+    if not finished:
+        return "-"
+    start = min(finished)
+    spans: dict[int, list[float]] = {}
+    for moment, seconds in zip(finished, latency, strict=True):
+        spans.setdefault(int((moment - start) // window), []).append(seconds)
+    return ", ".join(f"{percentiles(spans[n])[1]:.1f}" for n in sorted(spans))
 
 
 def bench_database(kind: str, args) -> None:

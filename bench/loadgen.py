@@ -99,7 +99,9 @@ class Connection:
         if parsed is None:
             return True
         status, body, keep_alive = parsed
-        self.out["latency"].append(time.perf_counter() - self.sent_at)
+        finished = time.perf_counter()
+        self.out["latency"].append(finished - self.sent_at)
+        self.out["finished"].append(finished)
         try:
             self.pending = self.script.send((status, body))
         except StopIteration:
@@ -127,8 +129,11 @@ class Connection:
 def drive(port: int, scripts: list[Script], out: dict, deadline: float) -> None:
     """Run every script on its own kept-alive connection until each ends or
     the deadline passes (requests in flight then are still answered and
-    handed to their scripts); latencies go to out["latency"], failures to
-    out["errors"]."""
+    handed to their scripts). Each response's latency goes to out["latency"]
+    and the moment it was read (time.perf_counter()) to out["finished"];
+    failures go to out["errors"]."""
+    for key in ("latency", "finished", "errors"):
+        out.setdefault(key, [])
     selector = selectors.DefaultSelector()
     live: dict[int, Connection] = {}
     for script in scripts:

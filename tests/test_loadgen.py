@@ -86,7 +86,8 @@ def test_scripts_run_in_order_across_reconnections():
         server.shutdown()
         server.server_close()
     assert answers == {"a": [0, 1, 2, 3, 4], "b": [0, 1, 2, 3]}
-    assert len(out["latency"]) == 9 and out["errors"] == []
+    assert len(out["latency"]) == len(out["finished"]) == 9 and out["errors"] == []
+    assert out["finished"] == sorted(out["finished"])
     assert sorted(server.seen) == sorted([0, 1, 2, 3, 4, 0, 1, 2, 3])
 
 
