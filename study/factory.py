@@ -231,9 +231,12 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 def refuse_nul_bytes() -> None:
     """Refuse text containing NUL characters, which PostgreSQL cannot store."""
     query = request.query_string
-    # A NUL reaches the query's values only as %00 (or raw); the form is
-    # looked at only when there is one, sparing every other request its parse.
-    nul = "\x00" in request.path or b"%00" in query or b"\x00" in query
+    # A NUL reaches the query's values only from %00 or a raw one, so the
+    # query is decoded only then (%2500 is a plain "%00"); the form is looked
+    # at only when there is one, sparing every other request its parse.
+    nul = "\x00" in request.path
+    if not nul and (b"%00" in query or b"\x00" in query):
+        nul = any("\x00" in value for value in request.args.values())
     if not nul and request.mimetype in FORM_TYPES:
         nul = any("\x00" in value for value in request.form.values())
     if nul:

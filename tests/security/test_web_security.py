@@ -657,6 +657,13 @@ def test_nul_characters_are_refused_wherever_they_come(app, logged_in, where):
     ) == before.count("Kim")
 
 
+def test_an_escaped_percent_zero_zero_is_plain_text(logged_in):
+    """%2500 is the text "%00", not a NUL character: a search may ask for it."""
+    response = logged_in.get("/search?q=%2500")
+    assert response.status_code == 200
+    assert "NUL characters" not in response.get_data(as_text=True)
+
+
 def test_rate_limits_sit_only_where_the_limiter_looks(app):
     """The limiter lets requests outside the account pages past before it
     resolves any limit (study/web/auth.py): a limit declared on another
