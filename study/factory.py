@@ -236,11 +236,17 @@ def refuse_nul_bytes() -> None:
     # at only when there is one, sparing every other request its parse.
     nul = "\x00" in request.path
     if not nul and (b"%00" in query or b"\x00" in query):
-        nul = any("\x00" in value for value in request.args.values())
+        nul = _holds_nul(request.args)
     if not nul and request.mimetype in FORM_TYPES:
-        nul = any("\x00" in value for value in request.form.values())
+        nul = _holds_nul(request.form)
     if nul:
         raise DomainError("Text may not contain NUL characters.")
+
+
+def _holds_nul(fields) -> bool:
+    """Whether any name or value of a query or form (every value of a repeated
+    name too) contains a NUL character."""
+    return any("\x00" in f"{name}{value}" for name, value in fields.items(multi=True))
 
 
 def register_security_headers(app: Flask) -> None:

@@ -624,7 +624,8 @@ def test_no_page_redirects_off_site(app, logged_in, starter):
 
 
 @pytest.mark.parametrize(
-    "where", ["form", "query", "raw query", "multipart form", "path"]
+    "where",
+    ["form", "query", "raw query", "repeated name", "name", "multipart form", "path"],
 )
 def test_nul_characters_are_refused_wherever_they_come(app, logged_in, where):
     logged_in.refresh_token("/settings")
@@ -644,6 +645,10 @@ def test_nul_characters_are_refused_wherever_they_come(app, logged_in, where):
         )
     elif where == "query":
         response = logged_in.get("/settings?tab=a%00b")
+    elif where == "repeated name":
+        response = logged_in.get("/settings?tab=a&tab=b%00c")
+    elif where == "name":
+        response = logged_in.get("/settings?t%00b=a")
     elif where == "raw query":
         response = logged_in.get(
             "/settings", environ_overrides={"QUERY_STRING": "tab=a\x00b"}
