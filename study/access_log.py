@@ -41,5 +41,7 @@ class AccessLogger(Logger):
         if names_headers(self.cfg.access_log_format):
             return super().atoms(resp, req, environ, request_time)
         plain = {key: environ[key] for key in PLAIN_ATOM_SOURCES if key in environ}
-        sent = SimpleNamespace(status=resp.status, sent=resp.sent, headers=())
+        sent = SimpleNamespace(
+            status=resp.status, sent=getattr(resp, "sent", None), headers=()
+        )
         return super().atoms(sent, (), plain, request_time)

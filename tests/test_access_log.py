@@ -60,3 +60,12 @@ def test_lines_are_gunicorns_own(log_format):
 def test_a_format_naming_headers_still_gets_them():
     printed = line(AccessLogger, "%({x-request-id}i)s %({content-type}o)s")
     assert printed == "r-42 application/json"
+
+
+def test_a_response_that_sent_nothing_logs_a_dash():
+    config = Config()
+    config.set("accesslog", "-")
+    unsent = SimpleNamespace(status="500 INTERNAL SERVER ERROR", headers=[])
+    for logger_class in (AccessLogger, Logger):
+        atoms = logger_class(config).atoms(unsent, REQUEST, ENVIRON, timedelta(0))
+        assert atoms["b"] == "-" and atoms["s"] == "500"
