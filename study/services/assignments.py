@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from study import srs
 from study import teams as rules
 from study.errors import Conflict, Invalid, NotFound
-from study.models import NEW_CARDS_PER_DAY, Assignment, Card, Pack, Topic, User
+from study.models import NEW_CARDS_PER_DAY, Assignment, Pack, User
+from study.services import team_progress
 from study.services.teams import TeamAccess, is_row_id, managed_team
 
 MAX_DUE_YEARS = 5
@@ -157,10 +158,27 @@ class Workload:
 
     cards: int
     new_cards_per_day: int
-    study_days: int
-    days_left: int  # until the due date: 0 when it is today
-    fits: bool  # every card can be studied by the due date
+    today: date
+    due: date
     counts_cards: bool  # whether a goal is to study every card
+
+    @property
+    def study_days(self) -> int:
+        """Return the study days the cards take at the daily limit."""
+        return rules.study_days(self.cards, self.new_cards_per_day)
+
+    @property
+    def days_left(self) -> int:
+        """Return the days until the due date: 0 when it is today."""
+        return rules.days_left(self.due, self.today)
+
+    @property
+    def fits(self) -> bool:
+        """Whether every card can be studied by the due date."""
+        needed = rules.days_for_every_card(
+            self.cards, self.new_cards_per_day, self.today, self.due
+        )
+        return needed is None
 
     @property
     def heads_up(self) -> str | None:
@@ -185,20 +203,11 @@ class Workload:
 
 def workload(session: Session, assignment: Assignment, today: date) -> Workload:
     """Return what studying every card of the assignment takes by its due date."""
-    query = (
-        select(func.count(Card.id))
-        .join(Topic, Topic.id == Card.topic_id)
-        .where(Card.pack_id == assignment.pack_id, Card.retired.is_(False))
-    )
-    if assignment.topics is not None:
-        query = query.where(Topic.slug.in_(assignment.topics))
-    cards = session.scalar(query) or 0
-    due = assignment.due_on
+    topics = team_progress.assigned_topics(session, assignment)
     return Workload(
-        cards=cards,
+        cards=sum(topic.cards for topic in topics),
         new_cards_per_day=NEW_CARDS_PER_DAY,
-        study_days=rules.study_days(cards, NEW_CARDS_PER_DAY),
-        days_left=rules.days_left(due, today),
-        fits=rules.days_for_every_card(cards, NEW_CARDS_PER_DAY, today, due) is None,
+        today=today,
+        due=assignment.due_on,
         counts_cards=assignment.goal_all_cards_studied,
     )

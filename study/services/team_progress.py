@@ -256,12 +256,19 @@ def _as_utc(value: datetime | str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def scope_topics(assignment: Assignment, known: Figures) -> tuple[TopicInfo, ...]:
-    """Return the live topics an assignment covers, in pack order."""
+def assigned_topics(session: Session, assignment: Assignment) -> tuple[TopicInfo, ...]:
+    """Return the live topics an assignment covers, with their live cards."""
+    return scope_topics(assignment, _topics(session, [assignment.pack_id]))
+
+
+def scope_topics(
+    assignment: Assignment, topics: dict[int, TopicInfo]
+) -> tuple[TopicInfo, ...]:
+    """Return the live topics (of `topics`) an assignment covers, in pack order."""
     chosen = set(assignment.topics) if assignment.topics else None
     return tuple(
         topic
-        for topic in known.topics.values()
+        for topic in topics.values()
         if topic.pack_id == assignment.pack_id
         and (chosen is None or topic.slug in chosen)
     )
@@ -364,7 +371,7 @@ def team_progress(
     known = figures(session, who, (a.pack_id for a in team_assignments))
     result = []
     for assignment in team_assignments:
-        topics = scope_topics(assignment, known)
+        topics = scope_topics(assignment, known.topics)
         rows = [member_row(person, assignment, topics, known, now) for person in people]
         result.append(AssignmentProgress(assignment, team.name, topics, today, rows))
     return result
@@ -402,7 +409,7 @@ def my_assignments(
     person = Person(user.id, user.display_name, user.email, "member", user.timezone)
     mine = []
     for assignment, team_name in rows:
-        topics = scope_topics(assignment, known)
+        topics = scope_topics(assignment, known.topics)
         row = member_row(person, assignment, topics, known, now)
         mine.append(AssignmentProgress(assignment, team_name, topics, today, [row]))
     mine.sort(key=lambda item: item.rows[0].status == rules.DONE)
