@@ -296,9 +296,10 @@
     }
 
     async function submitRating(payload, retried) {
+      // The reply brings the next card along: one round trip per card.
       const response = await api(root.dataset.reviewUrl, {
         method: "POST",
-        body: JSON.stringify(payload),
+        body: JSON.stringify({ ...payload, next: true }),
       });
       const body = await response.json();
       if (response.status === 400 && body.error && body.error.code === "csrf" && !retried) {
@@ -316,7 +317,12 @@
       pendingRating = null;
       if (!body.duplicate) bumpDone(1);
       say("");
-      await loadNext();
+      if (body.next_card === null) {
+        window.location.assign(root.dataset.doneUrl);
+        return;
+      }
+      setCounts(body.counts);
+      showCard(body.next_card);
     }
 
     function handleFailure(error) {

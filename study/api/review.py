@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from study.api import bp
 from study.api.payloads import counts_json, due_card_json, json_body, whole
+from study.errors import Invalid
 from study.extensions import db
 from study.services import queue, reviews, tally
 from study.web.clock import now
@@ -26,29 +27,41 @@ def review_next():
 
 @bp.post("/review")
 def review_submit():
-    """Record a rating; the same review_id again is acknowledged, not counted."""
-    body = json_body("card_id", "rating", "review_id", "duration_ms")
-    scope = queue.asked_scope(db.session, current_user, **_scope())
+    """Record a rating; the same review_id again is acknowledged, not counted.
+    With `"next": true` the reply also brings the next card to study (null
+    when nothing is left), sparing the client a second request."""
+    body = json_body("card_id", "rating", "review_id", "duration_ms", "next")
+    wants_next = body.get("next", False)
+    if not isinstance(wants_next, bool):
+        raise Invalid("next must be true or false")
+    user = current_user._get_current_object()
+    moment = now()
+    scope = queue.asked_scope(db.session, user, **_scope())
     outcome = reviews.record_review(
         db.session,
-        current_user,
+        user,
         str(body.get("card_id", ""))[:255],
         whole(body.get("rating")),
         body.get("review_id"),
         whole(body.get("duration_ms", 0)),
-        now(),
+        moment,
         scope,
     )
-    counts = outcome.counts
+    day, counts = outcome.day, outcome.counts
     if counts is None:  # a repeat, or the day's first count of this scope
-        _, counts = tally.day_and_counts(db.session, current_user, scope, now())
-    return jsonify(
-        card_id=outcome.card_key,
-        rating=outcome.rating,
-        due=outcome.due.isoformat(),
-        duplicate=outcome.duplicate,
-        counts=counts_json(counts),
-    )
+        day, counts = tally.day_and_counts(db.session, user, scope, moment)
+    reply = {
+        "card_id": outcome.card_key,
+        "rating": outcome.rating,
+        "due": outcome.due.isoformat(),
+        "duplicate": outcome.duplicate,
+        "counts": counts_json(counts),
+    }
+    if wants_next:
+        found = queue.next_card(db.session, user, scope, moment, day, counts)
+        shown = queue.due_card(db.session, user, found, moment) if found else None
+        reply["next_card"] = due_card_json(shown) if shown else None
+    return jsonify(reply)
 
 
 @bp.post("/review/undo")

@@ -82,14 +82,24 @@ SCHEMAS = {
             rating={"type": "integer", "minimum": 1, "maximum": 4},
             review_id=text(minLength=8, maxLength=64),
             duration_ms={"type": "integer", "minimum": 0},
+            next={
+                "type": "boolean",
+                "description": "Also return the next card to study (next_card)",
+            },
         )
     ),
-    "ReviewOutcome": all_required(
+    "ReviewOutcome": obj(
+        ["card_id", "rating", "due", "duplicate", "counts"],
         card_id=text(),
         rating={"type": "integer", "minimum": 1, "maximum": 4},
         due=text(format="date-time"),
         duplicate={"type": "boolean"},
         counts=ref("Counts"),
+        next_card={
+            **nullable(ref("DueCard")),
+            "description": "Sent when asked with next: the card to study next "
+            "(as GET /review/next gives it), or null when nothing is left today",
+        },
     ),
     "Undo": obj(
         ["undone", "card_id"],

@@ -30,8 +30,10 @@ class ReviewOutcome:
     rating: int
     due: datetime
     duplicate: bool
-    # The cards left in the scope asked for, from the rating's own tally
-    # update; None when the caller must count (a repeat, another scope).
+    # The study day and the cards left in the scope asked for, from the
+    # rating's own tally update; None when the caller must count (a repeat,
+    # another scope).
+    day: queue.Today | None = None
     counts: queue.Counts | None = None
 
 
@@ -150,7 +152,7 @@ def record_review(
         )
         _save_state(connection, user, card.id, memory, after, rating)
         kept = tally.count_rating(connection, user, card, memory, after, now)
-        counts = tally.counts_after_rating(kept, user, scope, now)
+        day_and_counts = tally.day_after_rating(kept, user, scope, now)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -159,7 +161,8 @@ def record_review(
             raise
         return _repeat(earlier, card_key)
     _forget_loaded_state(session, user.id, card.id)
-    return ReviewOutcome(card_key, rating, after.due, duplicate=False, counts=counts)
+    day, counts = day_and_counts or (None, None)
+    return ReviewOutcome(card_key, rating, after.due, False, day, counts)
 
 
 def _earlier_review(connection, user: User, review_id: str):

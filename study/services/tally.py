@@ -64,19 +64,19 @@ def _day_and_counts_from(kept, session, user, scope, now):
     return _read(kept, user, start, now)
 
 
-def counts_after_rating(
+def day_after_rating(
     kept, user: User, scope: queue.Scope | None, now: datetime
-) -> queue.Counts | None:
-    """Return the cards left in the scope from the tally row a rating just
-    moved (see count_rating), sparing a read; None without a row or a scope,
-    or when the row does not cover this scope today: the caller counts with
-    day_and_counts."""
+) -> tuple[queue.Today, queue.Counts] | None:
+    """Return the study day and the cards left in the scope from the tally row
+    a rating just moved (see count_rating), sparing a read; None without a
+    row or a scope, or when the row does not cover this scope today: the
+    caller counts with day_and_counts."""
     if scope is None or not scope.topic_ids:
         return None
     start = srs.study_day_start(now, user.timezone)
     if not _fits(kept, start, scope):
         return None
-    return _read(kept, user, start, now)[1]
+    return _read(kept, user, start, now)
 
 
 def _read(tally, user: User, start: datetime, now: datetime):

@@ -226,3 +226,71 @@ def test_a_rating_reply_counts_from_the_ratings_own_tally_update(
         fresh = client.get("/api/v1/review/next", headers=headers).get_json()
         assert reply.get_json()["counts"] == fresh["counts"]
         assert statements.count("SELECT") == 3 and len(statements) == 7, statements
+
+
+def test_a_rating_asked_with_next_brings_the_card_a_fresh_read_shows(
+    logged_in, starter, midday
+):
+    card = logged_in.get("/api/v1/review/next").get_json()["card"]
+    for rating in (1, 3, 4, 2, 4):
+        reply = logged_in.api(
+            "POST",
+            "/api/v1/review",
+            {**good_rating_of(card), "rating": rating, "next": True},
+        )
+        assert reply.status_code == 200
+        body = reply.get_json()
+        fresh = logged_in.get("/api/v1/review/next").get_json()
+        assert body["next_card"] == fresh["card"]
+        assert body["counts"] == fresh["counts"]
+        card = body["next_card"]
+    # Sent again, the same rating is acknowledged and brings the same card.
+    again = logged_in.api(
+        "POST", "/api/v1/review", {**good_rating_of(card), "next": True}
+    )
+    repeat = logged_in.api(
+        "POST", "/api/v1/review", {**good_rating_of(card), "next": True}
+    )
+    assert repeat.get_json()["duplicate"] is True
+    assert repeat.get_json()["next_card"] == again.get_json()["next_card"]
+
+
+def test_without_next_the_reply_has_no_card_and_next_must_be_a_boolean(
+    logged_in, starter
+):
+    card = logged_in.get("/api/v1/review/next").get_json()["card"]
+    refused = logged_in.api(
+        "POST", "/api/v1/review", {**good_rating_of(card), "next": "yes"}
+    )
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["message"] == "next must be true or false"
+    plain = logged_in.api("POST", "/api/v1/review", good_rating_of(card))
+    assert plain.status_code == 200
+    assert "next_card" not in plain.get_json()
+
+
+def test_the_last_rating_of_the_day_brings_no_next_card(logged_in, starter, midday):
+    card = logged_in.get("/api/v1/review/next").get_json()["card"]
+    while True:
+        reply = logged_in.api(
+            "POST",
+            "/api/v1/review",
+            {**good_rating_of(card), "rating": 4, "next": True},
+        ).get_json()
+        if reply["next_card"] is None:
+            break
+        card = reply["next_card"]
+    assert reply["counts"] == {"new": 0, "learning": 0, "review": 0}
+    assert logged_in.get("/api/v1/review/next").status_code == 204
+
+
+def test_next_follows_the_scope_asked_for(logged_in, starter):
+    url = "/api/v1/review/next?pack=starter&topic=extras"
+    card = logged_in.get(url).get_json()["card"]
+    reply = logged_in.api(
+        "POST",
+        "/api/v1/review?pack=starter&topic=extras",
+        {**good_rating_of(card), "next": True},
+    ).get_json()
+    assert reply["next_card"]["topic"] == "extras"
+    assert reply["next_card"] == logged_in.get(url).get_json()["card"]

@@ -130,6 +130,14 @@ def test_shortcut_sheet_and_visible_focus(page, live_server):
 def test_next_card_appears_within_100_ms(page, live_server):
     register(page, live_server, "speedy@example.com")
     page.goto(f"{live_server}/study")
+    api_calls = []
+    page.on(
+        "request",
+        lambda request: (
+            "/api/" in request.url
+            and api_calls.append(f"{request.method} {request.url.split('/api/v1')[1]}")
+        ),
+    )
     timings = []
     for _ in range(5):
         page.keyboard.press("Space")
@@ -149,6 +157,8 @@ def test_next_card_appears_within_100_ms(page, live_server):
         " ".join(f"{t:.1f}" for t in timings) + "\n"
     )
     assert sorted(timings)[len(timings) // 2] < 100, timings
+    # One round trip per card: the rating's reply brings the next card.
+    assert api_calls == ["POST /review"] * 5, api_calls
 
 
 def test_an_expired_session_keeps_the_pending_rating(browser, live_server):
