@@ -7,10 +7,12 @@ For each database: gunicorn (the `make serve` settings) on loopback, `--clients`
 learners with their own API token and a studied collection (`--cards` cards,
 `--due` of them due), each in a loop of GET /api/v1/review/next and
 POST /api/v1/review (rating Good, so a card leaves the queue) for `--seconds`.
-Prints requests/s, p50 and p99 latency, errors, then the same server's
-GET /healthz requests/s with the same clients, and checks that every
-acknowledged review is in the database exactly once. Targets: p99 <= 25 ms,
-zero errors. The clients run on the same machine as the server.
+Prints requests/s, p50 and p99 latency, errors, then for half as long the
+study page's loop (each POST /api/v1/review asks for the next card, one request
+a card), then the same server's GET /healthz requests/s with the same clients,
+and checks that every acknowledged review is in the database exactly once.
+Targets: p99 <= 25 ms, zero errors. The clients run on the same machine as the
+server.
 """
 
 from __future__ import annotations
@@ -57,6 +59,30 @@ def review_script(token: str, out: dict) -> Script:
             out["acks"].append((token, card["review_id"]))
 
 
+def one_request_script(token: str, out: dict) -> Script:
+    """Study as the study page does: each rating asks for the next card, so a
+    card costs one request (after the first card's GET)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    status, body = yield request("GET", "/api/v1/review/next", headers)
+    card = json.loads(body)["card"] if status == 200 else None
+    while card is not None:
+        payload = {
+            "card_id": card["id"],
+            "rating": 3,
+            "review_id": card["review_id"],
+            "duration_ms": 3000,
+            "next": True,
+        }
+        status, body = yield request("POST", "/api/v1/review", headers, payload)
+        out["review_latency"].append(out["latency"][-1])
+        if status != 200:
+            out["errors"].append(status)
+            return
+        out["acks"].append((token, card["review_id"]))
+        card = json.loads(body)["next_card"]
+    out["empty"] += 1
+
+
 def healthz_script(_token: str, out: dict) -> Script:
     """Call /healthz for as long as the load runs."""
     health = request("GET", "/healthz", {})
@@ -66,7 +92,11 @@ def healthz_script(_token: str, out: dict) -> Script:
             out["errors"].append(status)
 
 
-SCRIPTS = {"review": review_script, "healthz": healthz_script}
+SCRIPTS = {
+    "review": review_script,
+    "one request": one_request_script,
+    "healthz": healthz_script,
+}
 LISTS = ("latency", "finished", "next_latency", "review_latency", "errors", "acks")
 
 
@@ -223,13 +253,16 @@ def bench_database(kind: str, args) -> None:
                     print(f"    {kind}: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
                 if result["empty"]:
                     print(f"  ({result['empty']} clients ran out of cards)")
+                card = run_load("one request", port, list(tokens), args.seconds / 2)
+                report("one request per card (the study page)", card)
+                acks = result["acks"] + card["acks"]
                 health = run_load("healthz", port, list(tokens), args.healthz_seconds)
                 health_rate = report("/healthz", health)
                 print(
                     f"  review loop throughput = {review_rate / health_rate:.0%} "
                     "of /healthz"
                 )
-            print(f"  {check_acks(url, tokens, result['acks'])}", flush=True)
+            print(f"  {check_acks(url, tokens, acks)}", flush=True)
 
 
 def main() -> None:
@@ -238,8 +271,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--healthz-seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--cards", type=int, default=4_000)
-    parser.add_argument("--due", type=int, default=3_000)
+    parser.add_argument("--cards", type=int, default=5_000)
+    parser.add_argument("--due", type=int, default=4_500)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--workers", type=int, default=2)  # as gunicorn.conf.py
     parser.add_argument("--threads", type=int, default=1)
