@@ -9,7 +9,7 @@ from study.api import bp
 from study.api.payloads import counts_json, due_card_json, json_body, whole
 from study.errors import Invalid
 from study.extensions import db
-from study.services import queue, reviews, tally
+from study.services import queue, reviews
 from study.web.clock import now
 from study.web.study import session_state
 
@@ -36,8 +36,7 @@ def review_submit():
         raise Invalid("next must be true or false")
     user = current_user._get_current_object()
     moment = now()
-    scope = queue.asked_scope(db.session, user, **_scope())
-    outcome = reviews.record_review(
+    rated = reviews.rate_in_scope(
         db.session,
         user,
         str(body.get("card_id", ""))[:255],
@@ -45,21 +44,19 @@ def review_submit():
         body.get("review_id"),
         whole(body.get("duration_ms", 0)),
         moment,
-        scope,
+        queue.asked_scope(db.session, user, **_scope()),
+        with_next=wants_next,
     )
-    day, counts = outcome.day, outcome.counts
-    if counts is None:  # a repeat, or the day's first count of this scope
-        day, counts = tally.day_and_counts(db.session, user, scope, moment)
+    outcome = rated.outcome
     reply = {
         "card_id": outcome.card_key,
         "rating": outcome.rating,
         "due": outcome.due.isoformat(),
         "duplicate": outcome.duplicate,
-        "counts": counts_json(counts),
+        "counts": counts_json(rated.counts),
     }
     if wants_next:
-        found = queue.next_card(db.session, user, scope, moment, day, counts)
-        shown = queue.due_card(db.session, user, found, moment) if found else None
+        shown = rated.next_card
         reply["next_card"] = due_card_json(shown) if shown else None
     return jsonify(reply)
 

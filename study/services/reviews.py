@@ -165,6 +165,43 @@ def record_review(
     return ReviewOutcome(card_key, rating, after.due, False, day, counts)
 
 
+@dataclass(frozen=True)
+class Rated:
+    """A rating's outcome, what is left in its scope today and, when asked
+    for, the card to study next (None when nothing is left)."""
+
+    outcome: ReviewOutcome
+    counts: queue.Counts
+    next_card: queue.DueCard | None = None
+
+
+def rate_in_scope(
+    session: Session,
+    user: User,
+    card_key: str,
+    rating: int,
+    review_id: str,
+    duration_ms: int,
+    now: datetime,
+    scope: queue.Scope,
+    with_next: bool = False,
+) -> Rated:
+    """Rate a card (see record_review) and say what is left in the study
+    scope; with `with_next`, also find the card to study next, from the day
+    and counts the rating's own tally update gave."""
+    outcome = record_review(
+        session, user, card_key, rating, review_id, duration_ms, now, scope
+    )
+    day, counts = outcome.day, outcome.counts
+    if counts is None:  # a repeat, or the day's first count of this scope
+        day, counts = tally.day_and_counts(session, user, scope, now)
+    if not with_next:
+        return Rated(outcome, counts)
+    found = queue.next_card(session, user, scope, now, day, counts)
+    shown = queue.due_card(session, user, found, now) if found else None
+    return Rated(outcome, counts, shown)
+
+
 def _earlier_review(connection, user: User, review_id: str):
     found = connection.execute(EARLIER, {"user_id": user.id, "review_id": review_id})
     return found.first()

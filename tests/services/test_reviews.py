@@ -277,7 +277,17 @@ def review_step(learner, card, review_id, now):
     return queue.due_card(db.session, learner, following, now)
 
 
-def statements_per_step(user_id, steps=4, now=NOW):
+def one_call_step(learner, card, review_id, now):
+    """What the study page does per rating: one call rates the card and finds
+    the next one, from the counts the rating's tally update gave."""
+    scope = queue.asked_scope(db.session, learner)
+    rated = reviews.rate_in_scope(
+        db.session, learner, card.key, 4, review_id, 900, now, scope, with_next=True
+    )
+    return rated.next_card
+
+
+def statements_per_step(user_id, steps=4, now=NOW, step=review_step):
     """Rate the cards shown one after another, each step in a fresh session as
     a request has; return the statements each step ran."""
     learner = db.session.get(User, user_id)
@@ -289,7 +299,7 @@ def statements_per_step(user_id, steps=4, now=NOW):
         learner, card = db.session.get(User, user_id), db.session.get(Card, card_id)
         statements, stop = count_statements(db.engine)
         moment = now + timedelta(minutes=minutes)
-        shown = review_step(learner, card, review_id, moment)
+        shown = step(learner, card, review_id, moment)
         stop()
         ran.append(statements)
         card_id, review_id = shown.card.id, shown.review_id
@@ -303,6 +313,42 @@ def test_a_review_step_runs_a_small_constant_number_of_statements(learner):
     # The first step of the day counts the day's cards; later ones adjust that.
     assert sizes[0] > sizes[1] == sizes[2] == sizes[3]
     assert sizes[1] <= 7, "\n".join(ran[1])
+
+
+def test_a_rating_that_brings_the_next_card_reads_no_count_again(learner):
+    ran = statements_per_step(learner.id, step=one_call_step)
+    sizes = [len(statements) for statements in ran]
+    # The study scope, the lock, the card, the log, the state, the tally's
+    # update (which gives the counts) and the next card.
+    assert sizes[0] > sizes[1] == sizes[2] == sizes[3]
+    assert sizes[1] <= 7, "\n".join(ran[1])
+
+
+def test_the_next_card_a_rating_brings_is_the_one_a_fresh_read_shows(learner):
+    scope = queue.asked_scope(db.session, learner)
+    shown = queue.due_card(db.session, learner, next_card(learner), NOW)
+    for minutes, rating in enumerate((1, 3, 2, 4, 1, 3), start=1):
+        moment = NOW + timedelta(minutes=minutes)
+        rated = reviews.rate_in_scope(
+            db.session,
+            learner,
+            shown.card.key,
+            rating,
+            shown.review_id,
+            900,
+            moment,
+            scope,
+            with_next=True,
+        )
+        day, left = tally.day_and_counts(db.session, learner, scope, moment)
+        fresh = queue.next_card(db.session, learner, scope, moment, day, left)
+        assert rated.counts == left
+        assert rated.next_card == queue.due_card(db.session, learner, fresh, moment)
+        shown = rated.next_card
+    plain = reviews.rate_in_scope(
+        db.session, learner, shown.card.key, 3, shown.review_id, 900, NOW, scope
+    )
+    assert plain.next_card is None and not plain.outcome.duplicate
 
 
 def add_long_history(user_id, cards=2000, ratings_each=2, now=NOW):
