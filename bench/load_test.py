@@ -10,9 +10,11 @@ gunicorn (2 workers x 4 threads, `--no-control-socket`) serves the app on
 (`--db postgresql`), or a new database on an existing server (`--database-url`).
 Each learner has its own account and API token and, for `--seconds`, asks for
 the next card and rates it over the JSON API, now and then sending the same
-review again or undoing the last one. Every request that fails (connection
-dropped, 5xx) is retried with the same review id. Each learner keeps its own
-record of the reviews the server acknowledged and of the undos.
+review again or undoing the last one; every other learner studies as the study
+page does, each rating asking for the next card (`"next": true`). Every
+request that fails (connection dropped, 5xx) is retried with the same review
+id. Each learner keeps its own record of the reviews the server acknowledged
+and of the undos.
 
 Faults: `--kill-workers` SIGKILLs a gunicorn worker every few seconds (the
 master starts a new one); `--restart-db` stops the PostgreSQL cluster half-way
@@ -197,6 +199,9 @@ class Learner(threading.Thread):
 
     def __init__(self, number, base, account, stats, stop_at, seed):
         super().__init__(name=f"learner-{number}", daemon=True)
+        # As the study page: each rating's answer brings the next card.
+        self.one_request = number % 2 == 1
+        self.shown: dict | None = None
         self.base, self.user_id = base, account["user_id"]
         self.stats, self.stop_at = stats, stop_at
         self.rng = random.Random(seed)
@@ -210,13 +215,16 @@ class Learner(threading.Thread):
     def run(self) -> None:
         """Study until the run's end."""
         while time.monotonic() < self.stop_at:
-            response = self.call("GET", "/api/v1/review/next", endpoint="next")
-            if response is None:
-                return
-            if response.status_code == 204 or self.rng.random() < 0.04:
+            card, self.shown = self.shown, None
+            if card is None:
+                response = self.call("GET", "/api/v1/review/next", endpoint="next")
+                if response is None:
+                    return
+                if response.status_code != 204:
+                    card = response.json()["card"]
+            if card is None or self.rng.random() < 0.04:
                 self.undo()
                 continue
-            card = response.json()["card"]
             rating = self.rng.choice(RATINGS)
             if not self.rate(card["id"], card["review_id"], rating):
                 return
@@ -254,6 +262,8 @@ class Learner(threading.Thread):
         """Submit a rating until the server answers; record what it acknowledged."""
         body = {"card_id": card, "rating": rating, "review_id": review_id}
         body["duration_ms"] = self.rng.randint(500, 9000)
+        if self.one_request:
+            body["next"] = True
         response = self.call("POST", "/api/v1/review", body, endpoint="review")
         if response is None:
             return False
@@ -262,6 +272,10 @@ class Learner(threading.Thread):
             self.stats.count("events", f"review refused ({response.status_code})")
             return True
         answer = response.json()
+        if self.one_request:
+            if "next_card" not in answer:
+                self.problems.append(f"review {review_id}: no next_card in {answer}")
+            self.shown = answer.get("next_card")
         if review_id in self.due:
             self.stats.count("events", "duplicates resent")
             if not answer["duplicate"] or answer["due"] != self.due[review_id]:

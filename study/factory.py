@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import (
     Flask,
     Response,
+    current_app,
     has_request_context,
     jsonify,
     render_template,
@@ -101,6 +102,8 @@ def register_template_filters(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, login, CSRF and rate limits to the app."""
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's own, so it runs first.
+    app.teardown_appcontext(end_session_quietly)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             ping_on_checkout(db.engine)
@@ -116,6 +119,20 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.request_loader(user_from_bearer_token)
+
+
+def end_session_quietly(_error: BaseException | None = None) -> None:
+    """End the request's database session; if the database went away after
+    the request's last statement (the rollback that ends a read fails), the
+    answer already made still goes out, and the dead connection is dropped.
+
+    Flask-SQLAlchemy's own teardown would let that failure turn a finished
+    request into a server error."""
+    try:
+        db.session.remove()
+    except (OperationalError, InterfaceError) as error:
+        current_app.logger.warning("database gone at the end of a request: %s", error)
+        db.session.registry.clear()  # the session failed to close: drop it
 
 
 @event.listens_for(Engine, "connect")
