@@ -35,6 +35,10 @@ class ReviewOutcome:
     # another scope).
     day: queue.Today | None = None
     counts: queue.Counts | None = None
+    # Asked for with find_next and found inside the rating's own transaction
+    # (found_next), from those counts: the card to study next, None if none.
+    found_next: bool = False
+    next_card: queue.NextCard | None = None
 
 
 def check_rating(rating: object, review_id: object, duration_ms: object) -> None:
@@ -117,9 +121,13 @@ def record_review(
     duration_ms: int,
     now: datetime,
     scope: queue.Scope | None = None,
+    find_next: bool = False,
 ) -> ReviewOutcome:
     """Rate a card for a learner; the same review id twice counts once. Given
-    a study scope, the outcome also says what is left in it today."""
+    a study scope, the outcome also says what is left in it today and, with
+    `find_next`, which card comes next, read before the rating's commit (so a
+    failure there saves nothing, and the read needs no transaction of its
+    own) whenever the rating's tally update gave the counts it needs."""
     check_rating(rating, review_id, duration_ms)
     lock_learner(session, user.id)
     connection = session.connection()
@@ -153,6 +161,9 @@ def record_review(
         _save_state(connection, user, card.id, memory, after, rating)
         kept = tally.count_rating(connection, user, card, memory, after, now)
         day_and_counts = tally.day_after_rating(kept, user, scope, now)
+        found_next, following = find_next and day_and_counts is not None, None
+        if found_next:
+            following = queue.next_card(session, user, scope, now, *day_and_counts)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -162,7 +173,9 @@ def record_review(
         return _repeat(earlier, card_key)
     _forget_loaded_state(session, user.id, card.id)
     day, counts = day_and_counts or (None, None)
-    return ReviewOutcome(card_key, rating, after.due, False, day, counts)
+    return ReviewOutcome(
+        card_key, rating, after.due, False, day, counts, found_next, following
+    )
 
 
 @dataclass(frozen=True)
@@ -190,14 +203,18 @@ def rate_in_scope(
     scope; with `with_next`, also find the card to study next, from the day
     and counts the rating's own tally update gave."""
     outcome = record_review(
-        session, user, card_key, rating, review_id, duration_ms, now, scope
+        *(session, user, card_key, rating, review_id, duration_ms, now, scope),
+        find_next=with_next,
     )
     day, counts = outcome.day, outcome.counts
     if counts is None:  # a repeat, or the day's first count of this scope
         day, counts = tally.day_and_counts(session, user, scope, now)
     if not with_next:
         return Rated(outcome, counts)
-    found = queue.next_card(session, user, scope, now, day, counts)
+    found = outcome.next_card
+    if not outcome.found_next:
+        found = queue.next_card(session, user, scope, now, day, counts)
+    # The card's state and rating count came with it: no query here.
     shown = queue.due_card(session, user, found, now) if found else None
     return Rated(outcome, counts, shown)
 

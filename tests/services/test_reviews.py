@@ -324,6 +324,35 @@ def test_a_rating_that_brings_the_next_card_reads_no_count_again(learner):
     assert sizes[1] <= 7, "\n".join(ran[1])
 
 
+def test_a_rating_finds_the_next_card_inside_its_own_transaction(learner):
+    """Read before the rating's commit, the next card needs no transaction of
+    its own, and a failure while reading it saves nothing."""
+    user_id = learner.id
+    shown = queue.due_card(db.session, learner, next_card(learner), NOW)
+    transactions = []
+
+    def began(_connection):
+        transactions.append(1)
+
+    event.listen(db.engine, "begin", began)
+    try:
+        for minutes in range(1, 5):
+            db.session.remove()
+            transactions.clear()
+            learner = db.session.get(User, user_id)
+            scope = queue.asked_scope(db.session, learner)
+            shown = reviews.rate_in_scope(
+                *(db.session, learner, shown.card.key, 3, shown.review_id, 900),
+                NOW + timedelta(minutes=minutes),
+                scope,
+                with_next=True,
+            ).next_card
+            if minutes > 1:  # the day's first rating counts the day
+                assert len(transactions) == 1, minutes
+    finally:
+        event.remove(db.engine, "begin", began)
+
+
 def test_the_next_card_a_rating_brings_is_the_one_a_fresh_read_shows(learner):
     scope = queue.asked_scope(db.session, learner)
     shown = queue.due_card(db.session, learner, next_card(learner), NOW)
