@@ -83,11 +83,9 @@ def time_ours(app, steps: int, one_call: bool = True) -> list[float]:
                 )
                 return next_card(moment)
             scope = queue.asked_scope(session, user)
-            return reviews.rate_in_scope(
-                *(session, user, shown.card.key, 3, shown.review_id, 4000, moment),
-                scope,
-                with_next=True,
-            ).next_card
+            sent = reviews.Submission(shown.card.key, 3, shown.review_id, 4000)
+            rated = reviews.rate_in_scope(session, user, sent, moment, scope, True)
+            return rated.next_card
 
         shown = next_card(_now())
         for _ in range(steps):

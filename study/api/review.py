@@ -36,16 +36,15 @@ def review_submit():
         raise Invalid("next must be true or false")
     user = current_user._get_current_object()
     moment = now()
+    sent = reviews.Submission(
+        card_key=str(body.get("card_id", ""))[:255],
+        rating=whole(body.get("rating")),
+        review_id=body.get("review_id"),
+        duration_ms=whole(body.get("duration_ms", 0)),
+    )
+    scope = queue.asked_scope(db.session, user, **_scope())
     rated = reviews.rate_in_scope(
-        db.session,
-        user,
-        str(body.get("card_id", ""))[:255],
-        whole(body.get("rating")),
-        body.get("review_id"),
-        whole(body.get("duration_ms", 0)),
-        moment,
-        queue.asked_scope(db.session, user, **_scope()),
-        with_next=wants_next,
+        db.session, user, sent, moment, scope, with_next=wants_next
     )
     outcome = rated.outcome
     reply = {

@@ -179,6 +179,17 @@ def record_review(
 
 
 @dataclass(frozen=True)
+class Submission:
+    """A rating as the learner sends it: the card, the button (1-4), the
+    review id the card was shown with and how long they looked at it."""
+
+    card_key: str
+    rating: int
+    review_id: str
+    duration_ms: int
+
+
+@dataclass(frozen=True)
 class Rated:
     """A rating's outcome, what is left in its scope today and, when asked
     for, the card to study next (None when nothing is left)."""
@@ -191,10 +202,7 @@ class Rated:
 def rate_in_scope(
     session: Session,
     user: User,
-    card_key: str,
-    rating: int,
-    review_id: str,
-    duration_ms: int,
+    sent: Submission,
     now: datetime,
     scope: queue.Scope,
     with_next: bool = False,
@@ -203,7 +211,14 @@ def rate_in_scope(
     scope; with `with_next`, also find the card to study next, from the day
     and counts the rating's own tally update gave."""
     outcome = record_review(
-        *(session, user, card_key, rating, review_id, duration_ms, now, scope),
+        session,
+        user,
+        sent.card_key,
+        sent.rating,
+        sent.review_id,
+        sent.duration_ms,
+        now,
+        scope,
         find_next=with_next,
     )
     day, counts = outcome.day, outcome.counts

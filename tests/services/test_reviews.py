@@ -281,9 +281,8 @@ def one_call_step(learner, card, review_id, now):
     """What the study page does per rating: one call rates the card and finds
     the next one, from the counts the rating's tally update gave."""
     scope = queue.asked_scope(db.session, learner)
-    rated = reviews.rate_in_scope(
-        db.session, learner, card.key, 4, review_id, 900, now, scope, with_next=True
-    )
+    sent = reviews.Submission(card.key, 4, review_id, 900)
+    rated = reviews.rate_in_scope(db.session, learner, sent, now, scope, True)
     return rated.next_card
 
 
@@ -341,12 +340,12 @@ def test_a_rating_finds_the_next_card_inside_its_own_transaction(learner):
             transactions.clear()
             learner = db.session.get(User, user_id)
             scope = queue.asked_scope(db.session, learner)
-            shown = reviews.rate_in_scope(
-                *(db.session, learner, shown.card.key, 3, shown.review_id, 900),
-                NOW + timedelta(minutes=minutes),
-                scope,
-                with_next=True,
-            ).next_card
+            sent = reviews.Submission(shown.card.key, 3, shown.review_id, 900)
+            moment = NOW + timedelta(minutes=minutes)
+            rated = reviews.rate_in_scope(
+                db.session, learner, sent, moment, scope, True
+            )
+            shown = rated.next_card
             if minutes > 1:  # the day's first rating counts the day
                 assert len(transactions) == 1, minutes
     finally:
@@ -358,25 +357,15 @@ def test_the_next_card_a_rating_brings_is_the_one_a_fresh_read_shows(learner):
     shown = queue.due_card(db.session, learner, next_card(learner), NOW)
     for minutes, rating in enumerate((1, 3, 2, 4, 1, 3), start=1):
         moment = NOW + timedelta(minutes=minutes)
-        rated = reviews.rate_in_scope(
-            db.session,
-            learner,
-            shown.card.key,
-            rating,
-            shown.review_id,
-            900,
-            moment,
-            scope,
-            with_next=True,
-        )
+        sent = reviews.Submission(shown.card.key, rating, shown.review_id, 900)
+        rated = reviews.rate_in_scope(db.session, learner, sent, moment, scope, True)
         day, left = tally.day_and_counts(db.session, learner, scope, moment)
         fresh = queue.next_card(db.session, learner, scope, moment, day, left)
         assert rated.counts == left
         assert rated.next_card == queue.due_card(db.session, learner, fresh, moment)
         shown = rated.next_card
-    plain = reviews.rate_in_scope(
-        db.session, learner, shown.card.key, 3, shown.review_id, 900, NOW, scope
-    )
+    sent = reviews.Submission(shown.card.key, 3, shown.review_id, 900)
+    plain = reviews.rate_in_scope(db.session, learner, sent, NOW, scope)
     assert plain.next_card is None and not plain.outcome.duplicate
 
 
