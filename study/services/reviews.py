@@ -30,14 +30,11 @@ class ReviewOutcome:
     rating: int
     due: datetime
     duplicate: bool
-    # The study day and the cards left in the scope asked for, from the
-    # rating's own tally update; None when the caller must count (a repeat,
-    # another scope).
-    day: queue.Today | None = None
+    # The cards left in the scope asked for, from the rating's own tally
+    # update; None when the caller must count (a repeat, another scope).
     counts: queue.Counts | None = None
     # Asked for with find_next and found inside the rating's own transaction
-    # (found_next), from those counts: the card to study next, None if none.
-    found_next: bool = False
+    # whenever those counts are there: the card to study next (None if none).
     next_card: queue.NextCard | None = None
 
 
@@ -161,8 +158,8 @@ def record_review(
         _save_state(connection, user, card.id, memory, after, rating)
         kept = tally.count_rating(connection, user, card, memory, after, now)
         day_and_counts = tally.day_after_rating(kept, user, scope, now)
-        found_next, following = find_next and day_and_counts is not None, None
-        if found_next:
+        following = None
+        if find_next and day_and_counts:
             following = queue.next_card(session, user, scope, now, *day_and_counts)
         session.commit()
     except IntegrityError:
@@ -172,10 +169,8 @@ def record_review(
             raise
         return _repeat(earlier, card_key)
     _forget_loaded_state(session, user.id, card.id)
-    day, counts = day_and_counts or (None, None)
-    return ReviewOutcome(
-        card_key, rating, after.due, False, day, counts, found_next, following
-    )
+    counts = day_and_counts[1] if day_and_counts else None
+    return ReviewOutcome(card_key, rating, after.due, False, counts, following)
 
 
 @dataclass(frozen=True)
@@ -221,14 +216,14 @@ def rate_in_scope(
         scope,
         find_next=with_next,
     )
-    day, counts = outcome.day, outcome.counts
+    # Counts from the rating's own tally update come with the next card.
+    counts, found = outcome.counts, outcome.next_card
     if counts is None:  # a repeat, or the day's first count of this scope
         day, counts = tally.day_and_counts(session, user, scope, now)
+        if with_next:
+            found = queue.next_card(session, user, scope, now, day, counts)
     if not with_next:
         return Rated(outcome, counts)
-    found = outcome.next_card
-    if not outcome.found_next:
-        found = queue.next_card(session, user, scope, now, day, counts)
     # The card's state and rating count came with it: no query here.
     shown = queue.due_card(session, user, found, now) if found else None
     return Rated(outcome, counts, shown)
