@@ -30,6 +30,17 @@ sys.path.insert(0, str(ROOT))
 from bench.loadgen import Script, cpu_seconds, drive, request  # noqa: E402 - needs ROOT on sys.path first
 
 
+def good_rating(card: dict, **more) -> dict:
+    """The POST /api/v1/review body that rates a shown card Good."""
+    return {
+        "card_id": card["id"],
+        "rating": 3,
+        "review_id": card["review_id"],
+        "duration_ms": 3000,
+        **more,
+    }
+
+
 def review_script(token: str, out: dict) -> Script:
     """Fetch and rate cards until none is left; record latencies and acks."""
     headers = {"Authorization": f"Bearer {token}"}
@@ -44,13 +55,8 @@ def review_script(token: str, out: dict) -> Script:
             out["errors"].append(status)
             continue
         card = json.loads(body)["card"]
-        payload = {
-            "card_id": card["id"],
-            "rating": 3,
-            "review_id": card["review_id"],
-            "duration_ms": 3000,
-        }
-        status, body = yield request("POST", "/api/v1/review", headers, payload)
+        rating = good_rating(card)
+        status, body = yield request("POST", "/api/v1/review", headers, rating)
         out["review_latency"].append(out["latency"][-1])
         if status != 200:
             out["errors"].append(status)
@@ -66,14 +72,8 @@ def one_request_script(token: str, out: dict) -> Script:
     status, body = yield request("GET", "/api/v1/review/next", headers)
     card = json.loads(body)["card"] if status == 200 else None
     while card is not None:
-        payload = {
-            "card_id": card["id"],
-            "rating": 3,
-            "review_id": card["review_id"],
-            "duration_ms": 3000,
-            "next": True,
-        }
-        status, body = yield request("POST", "/api/v1/review", headers, payload)
+        rating = good_rating(card, next=True)
+        status, body = yield request("POST", "/api/v1/review", headers, rating)
         out["review_latency"].append(out["latency"][-1])
         if status != 200:
             out["errors"].append(status)
