@@ -306,6 +306,28 @@ def test_promote_and_last_manager_conflict(app, crew):
         )
 
 
+def member_row(page: str, user_id: int) -> str:
+    """The manager's table row of one member."""
+    return page.split(f'data-member="{user_id}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_only_manager_is_offered_no_action_the_team_would_refuse(app, crew):
+    manager = as_user(app, crew["manager"])
+    page = text(manager.get(f"/teams/{crew['team']}"))
+    alone = member_row(page, crew["manager"])
+    assert "The only manager" in alone
+    assert "Make member" not in alone and "Remove" not in alone
+    assert "Make manager" in member_row(page, crew["ann"])
+    manager.refresh_token(f"/teams/{crew['team']}")
+    base = f"/teams/{crew['team']}/members"
+    manager.form(f"{base}/{crew['ann']}/role", {"role": "manager"})
+    page = text(manager.get(f"/teams/{crew['team']}"))
+    for name in ("manager", "ann"):
+        row = member_row(page, crew[name])
+        assert "Make member" in row and "Remove" in row
+        assert "The only manager" not in row
+
+
 def test_member_leaves_and_manager_deletes(app, crew):
     ann = as_user(app, crew["ann"])
     ann.refresh_token(f"/teams/{crew['team']}")
