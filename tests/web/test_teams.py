@@ -315,7 +315,7 @@ def test_the_only_manager_is_offered_no_action_the_team_would_refuse(app, crew):
     manager = as_user(app, crew["manager"])
     page = text(manager.get(f"/teams/{crew['team']}"))
     alone = member_row(page, crew["manager"])
-    assert "The only manager" in alone
+    assert "Only manager" in alone and 'id="only-manager-note"' in page
     assert "Make member" not in alone and "Remove" not in alone
     assert "Make manager" in member_row(page, crew["ann"])
     manager.refresh_token(f"/teams/{crew['team']}")
@@ -325,7 +325,8 @@ def test_the_only_manager_is_offered_no_action_the_team_would_refuse(app, crew):
     for name in ("manager", "ann"):
         row = member_row(page, crew[name])
         assert "Make member" in row and "Remove" in row
-        assert "The only manager" not in row
+        assert "Only manager" not in row
+    assert 'id="only-manager-note"' not in page
 
 
 def test_member_leaves_and_manager_deletes(app, crew):
