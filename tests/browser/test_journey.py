@@ -21,6 +21,13 @@ def register(page, base, email):
     expect(page.get_by_text("Your account is ready")).to_be_visible()
 
 
+def start_studying(page):
+    """Follow the home page's Start button and wait for the study page to load:
+    its keyboard shortcuts work once its script has run."""
+    with page.expect_navigation():
+        page.click("#start-studying")
+
+
 def front_text(page) -> str:
     return page.locator("#card-front").inner_text()
 
@@ -30,7 +37,7 @@ def test_register_study_undo_logout_login_keeps_progress(page, live_server):
     page.on("pageerror", lambda error: errors.append(str(error)))
     register(page, live_server, "journey@example.com")
     shot(page, "02-home-first-run")
-    page.click("#start-studying")
+    start_studying(page)
     expect(page.locator("#card-front")).to_be_visible()
     shot(page, "03-study-front")
     seen = []
@@ -108,7 +115,7 @@ def test_phone_sized_study_page(browser, live_server):
 
 def test_back_after_rating_shows_the_study_page_as_it_is_now(page, live_server):
     register(page, live_server, "back@example.com")
-    page.click("#start-studying")
+    start_studying(page)
     rated = []
     for _ in range(3):
         rated.append(front_text(page))
@@ -139,7 +146,7 @@ def test_z_on_the_all_done_page_takes_back_the_last_rating(page, live_server, ap
         user.new_cards_per_day = 1
         db.session.commit()
         db.session.remove()
-    page.click("#start-studying")
+    start_studying(page)
     only = front_text(page)
     page.keyboard.press("Space")
     page.keyboard.press("4")

@@ -23,6 +23,7 @@ def answer_current(page) -> str:
 def give_answer(page) -> str:
     """Give some answer to the question on screen, with the keyboard where
     possible; return a part of it the review page shows as given."""
+    page.wait_for_load_state()  # the keys work once the page's script has run
     kind = page.locator("#quiz").get_attribute("data-kind")
     page.locator("#prompt").click()  # focus the page, not a field
     given = "docker ps -a"
@@ -118,12 +119,14 @@ def test_checking_an_answer_marks_the_right_option(page, live_server):
     page.goto(f"{live_server}/quiz")
     page.fill("#count-starter", "10")
     page.check("#practice-form input[name=feedback][value=each]")
-    page.click("#practice-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#practice-form button[type=submit]")
     for _ in range(10):  # find a choice question
         kind = page.locator("#quiz").get_attribute("data-kind")
         if kind in ("single", "truefalse", "multiple"):
             break
-        page.click("#next-question")
+        with page.expect_navigation():
+            page.click("#next-question")
     else:
         pytest.skip("no choice question drawn")
     expect(page.locator(".option-mark")).to_have_count(0)
